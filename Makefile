@@ -1,0 +1,54 @@
+# The commands people type. Everything else lives in `python -m bot ...` (bot/cli.py).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+STAMP    := $(VENV)/.installed
+DATA     ?= ../shared/eval/devset.tsv
+
+# Rasa 3.6 needs Python >=3.8,<3.11 (on 3.11 pip silently picks rasa 1.10.2).
+# Look for 3.10 on PATH first, then in pyenv.
+PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls -1 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 2>/dev/null | tail -1)
+
+.PHONY: help install run test eval lint format clean
+
+help:
+	@echo "make run    install, build, train if needed, start the assistant"
+	@echo "make test   install, build, train if needed, run every test"
+	@echo "make eval DATA=path   score a labelled .tsv or .yml file against the real bot"
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "ERROR: Python 3.10 not found (Rasa 3.6 needs Python >=3.8,<3.11)."; \
+	  echo "Install it, for example: pyenv install 3.10.13  (or: apt-get install python3.10 python3.10-venv)"; \
+	  exit 1; fi
+	@echo ">> creating $(VENV) with $(PYTHON310)"
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) -m bot run
+
+test: install
+	$(PY) -m bot prepare
+	$(PY) -m pytest
+
+eval: install
+	$(PY) -m bot prepare
+	$(PY) -m bot eval $(DATA)
+
+lint: install
+	$(PY) -m ruff check bot actions tests
+	$(PY) -m ruff format --check bot actions tests
+
+format: install
+	$(PY) -m ruff format bot actions tests
+	$(PY) -m ruff check --fix bot actions tests
+
+clean:
+	rm -rf models build var results .pytest_cache

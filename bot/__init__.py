@@ -1,0 +1,1 @@
+"""Sepsis and fever safety-netting assistant: the project's own library."""

@@ -1,0 +1,10 @@
+"""Deterministic red-flag detection and triage rules.
+
+Pure functions over text: spaCy and the guidance file, no Rasa, no I/O beyond
+loading the guidance and the lemma tables once.
+"""
+
+from bot.safety.engine import Assessment, Context, Finding, assess
+from bot.safety.levels import Level
+
+__all__ = ["Assessment", "Context", "Finding", "Level", "assess"]

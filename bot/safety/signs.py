@@ -1,0 +1,346 @@
+"""Find red-flag and amber signs in a message with spaCy's Matcher.
+
+Patterns come from the guidance file (see its header for the syntax). A match
+counts unless it is explicitly negated in its clause, sits in a hypothetical
+or general question, or (for resolvable patterns) the parent says it settled.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from bot.guidance import Guidance, load_guidance
+from bot.safety.lexicon import (
+    CLAUSE_BREAK_WORDS,
+    GAP_BLOCK,
+    NEGATION,
+    NEGATION_VERBAL,
+    PUNCTUATION,
+    SLANG,
+    Speller,
+    base_norm,
+)
+from bot.safety.nlp import shared_pipeline
+from bot.safety.text import normalise, tokenise
+
+SCOPE_BREAK = CLAUSE_BREAK_WORDS | PUNCTUATION | frozenset({"and", "so", "then", "while", "whilst", "because"})
+PSEUDO_NEGATION = frozenset(
+    "sure know tell think certain idea clear unsure long big bad proper full major huge massive only".split()
+)
+RESOLVE_WORDS = frozenset("settle settled settling calm calmed slow slowed stop stopped recover recovered".split())
+RESOLVE_PHRASES = ("back to normal", "normal now", "fine now", "ok now", "okay now", "caught his breath",
+                   "caught her breath", "got his breath back", "got her breath back")  # fmt: skip
+EXERTION_WORDS = frozenset(
+    "run running ran football play playing played exercise pe sport sports chase chasing trampoline "
+    "swimming swim dancing dance race racing bike cycling stairs climbing".split()
+)
+CONDITIONAL = frozenset({"if", "incase", "whenever", "suppose", "supposing", "hypothetically"})
+WHETHER_VERBS = frozenset("know sure see check tell wonder ask unsure certain idea noticed notice".split())
+QUESTION_START = frozenset(
+    "what why how when which where who is are does do can could should would will whats hows".split()
+)
+GENERIC_MARKERS = frozenset("a an you your someone somebody children kids babies people anyone adults".split())
+GENERIC_PHRASES = ("look like", "looks like", "mean", "signs of", "sign of", "symptom", "symptoms", "in general")
+SPECIFIC_MARKERS = frozenset("my our mine he she his her him hes shes they their them".split())
+POSSESSIVE = frozenset({"my", "our"})
+FUTURE_MARKERS = frozenset({"ever", "again", "future", "never", "someday", "hypothetically", "imagine"})
+REMOTE_PAST = ("last year", "years ago", "year ago", "as a baby", "when he was a baby", "when she was a baby",
+               "when he was little", "when she was little", "when they were little", "last summer")  # fmt: skip
+CURIOUS = ("just curious", "for the future", "no one is ill", "nobody is ill", "noone is ill", "no one is sick",
+           "nobody is sick", "just wondering", "hypothetically", "in case it happens")  # fmt: skip
+DOWNGRADE_SPAN = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    sign: str
+    group: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class SignScan:
+    """What the matcher found in one message."""
+
+    present: Dict[str, Match] = field(default_factory=dict)
+    negated: Dict[str, Match] = field(default_factory=dict)
+    hypothetical: Dict[str, Match] = field(default_factory=dict)
+    resolved: Dict[str, Match] = field(default_factory=dict)
+    norms: List[str] = field(default_factory=list)
+    words: List[str] = field(default_factory=list)
+    hypothetical_sentences: Set[int] = field(default_factory=set)
+    hypothetical_tokens: Set[int] = field(default_factory=set)
+
+
+def _pattern_groups(sign: Dict[str, Any]) -> List[Tuple[str, List[str], Dict[str, Any]]]:
+    groups: List[Tuple[str, List[str], Dict[str, Any]]] = []
+    if sign.get("patterns"):
+        groups.append(("main", sign["patterns"], {}))
+    if sign.get("resolvable_patterns"):
+        groups.append(("resolvable", sign["resolvable_patterns"], {"resolvable": True}))
+    for index, block in enumerate(sign.get("needs_context", [])):
+        groups.append((f"context{index}", block["patterns"], block))
+    return groups
+
+
+class SignMatcher:
+    """Compiled sign patterns, with the speller built from their vocabulary."""
+
+    def __init__(self, guidance: Guidance) -> None:
+        self.guidance = guidance
+        self.nlp = shared_pipeline()
+        self.matcher = Matcher(self.nlp.vocab)
+        self.groups: Dict[str, Dict[str, Any]] = {}
+        vocabulary: Set[str] = set()
+        for sign_key, sign in guidance.signs.items():
+            for group_name, patterns, options in _pattern_groups(sign):
+                key = f"{sign_key}|{group_name}"
+                self.groups[key] = options
+                compiled: List[List[Dict[str, Any]]] = []
+                for pattern in patterns:
+                    compiled.extend(self._compile(pattern, vocabulary))
+                self.matcher.add(key, compiled)
+        for word in list(vocabulary):
+            vocabulary.add(base_norm(word))
+        self.speller = Speller(vocabulary)
+        self.pattern_words: FrozenSet[str] = frozenset(vocabulary)
+
+    @staticmethod
+    def _alternatives(element: str, vocabulary: Set[str]) -> List[str]:
+        values: Set[str] = set()
+        for word in element.split("|"):
+            if not word:
+                continue
+            if word == "not":
+                values |= NEGATION_VERBAL
+                continue
+            vocabulary.add(word)
+            values.add(base_norm(word))
+        return sorted(values)
+
+    def _compile(self, pattern: str, vocabulary: Set[str]) -> List[List[Dict[str, Any]]]:
+        parts: List[Any] = []
+        for element in normalise(pattern).split():
+            if re.fullmatch(r"~\d+", element):
+                parts.append(int(element[1:]))
+            elif element.startswith("?"):
+                parts.append({"NORM": {"IN": self._alternatives(element[1:], vocabulary)}, "OP": "?"})
+            else:
+                parts.append({"NORM": {"IN": self._alternatives(element, vocabulary)}})
+        # A pattern that carries its own negation ("not ~2 fade") must not reach
+        # across a list: "not floppy, drinking" is not "not drinking".
+        negative = any(
+            isinstance(p, dict) and set(p["NORM"]["IN"]) & (NEGATION | {"hardly", "barely", "refuse", "refuses"})
+            for p in parts
+        )
+        gap_block = sorted(GAP_BLOCK | ({",", "and", "or"} if negative else set()))
+        gap_sizes = [range(p + 1) for p in parts if isinstance(p, int)]
+        variants: List[List[Dict[str, Any]]] = []
+        for sizes in itertools.product(*gap_sizes):
+            tokens: List[Dict[str, Any]] = []
+            gaps = iter(sizes)
+            for part in parts:
+                if isinstance(part, int):
+                    tokens.extend({"NORM": {"NOT_IN": gap_block}} for _ in range(next(gaps)))
+                else:
+                    tokens.append(part)
+            variants.append(tokens)
+        return variants
+
+    # --- analysis -----------------------------------------------------------
+    def norm(self, word: str) -> str:
+        if "-" in word and word not in self.pattern_words:
+            joined = word.replace("-", "")
+            word = joined if joined in self.pattern_words else word.split("-")[0]
+        if not word.isalpha():
+            return word
+        if word in NEGATION or word in SLANG:
+            return base_norm(word)
+        norm = base_norm(word)
+        if norm in self.pattern_words or word in self.pattern_words:
+            return norm
+        corrected = self.speller.correct(word)
+        return base_norm(corrected) if corrected else norm
+
+    def doc(self, text: str) -> Doc:
+        normalised = normalise(text)
+        words, spaces, _ = tokenise(normalised)
+        doc = Doc(self.nlp.vocab, words=words or [" "], spaces=spaces or [False])
+        for token in doc:
+            token.norm_ = self.norm(token.text)
+        return doc
+
+    def scan(self, text: str) -> SignScan:
+        doc = self.doc(text)
+        norms = [t.norm_ for t in doc]
+        words = [t.text for t in doc]
+        scan = SignScan(norms=norms, words=words)
+        sentences = _sentence_ids(words)
+        clauses = _clause_ids(words)
+        scan.hypothetical_tokens = hypothetical_tokens(words)
+        message_words = set(words) | set(norms)
+        joined = " ".join(words)
+        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
+            key = self.nlp.vocab.strings[match_id]
+            sign_key, _ = key.split("|")
+            options = self.groups[key]
+            sign = self.guidance.signs[sign_key]
+            if options.get("words") and not (set(options["words"]) & message_words):
+                continue
+            if options.get("unless_words") and set(options["unless_words"]) & message_words:
+                continue
+            if any(phrase in joined for phrase in sign.get("unless_phrases", [])):
+                continue
+            if _excluded_near(options.get("exclude_near") or sign.get("exclude_near"), norms, words, start, end, clauses):
+                continue
+            match = Match(sign_key, key, start, end, doc[start:end].text)
+            downgrade = sign.get("downgrade")
+            if downgrade and set(words[start:end]) & set(downgrade["words"]):
+                match = Match(downgrade["to"], key, start, end, match.text)
+            elif downgrade and set(words[max(0, start - DOWNGRADE_SPAN):start]) & set(downgrade["words"]):
+                match = Match(downgrade["to"], key, start, end, match.text)
+            if _negated(norms, words, start, end, clauses):
+                scan.negated.setdefault(match.sign, match)
+                continue
+            if start in scan.hypothetical_tokens:
+                scan.hypothetical.setdefault(match.sign, match)
+                scan.hypothetical_sentences.add(sentences[start])
+                continue
+            if options.get("resolvable"):
+                state = _resolution(words, norms, start, end, sentences)
+                if state == "resolved":
+                    scan.resolved.setdefault(match.sign, match)
+                    continue
+                if state == "exertion" and match.sign == sign_key and downgrade:
+                    match = Match(downgrade["to"], key, start, end, match.text)
+            scan.present.setdefault(match.sign, match)
+        return scan
+
+
+
+def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
+    """Token positions that sit in a hypothetical, general or long-past statement."""
+    marked: Set[int] = set()
+    sentences = _sentence_ids(words)
+    all_text = " " + " ".join(words) + " "
+    forced = "hypothetically" in words or "imagine" in words
+    for sentence in sorted(set(sentences)):
+        indices = [i for i, s in enumerate(sentences) if s == sentence]
+        sent_words = [words[i] for i in indices]
+        sent_set = set(sent_words)
+        text = " " + " ".join(sent_words) + " "
+        # long past: the comma clause that says so
+        clause_start = indices[0]
+        for pos in indices + [indices[-1] + 1]:
+            if pos > indices[-1] or words[pos] in {",", ";"}:
+                clause = list(range(clause_start, min(pos, indices[-1] + 1)))
+                clause_text = " " + " ".join(words[i] for i in clause) + " "
+                if any(f" {phrase} " in clause_text for phrase in REMOTE_PAST) or re.search(
+                    r" when (?:he|she|they) (?:was|were) (?:\d+|a baby|little|small|younger|tiny) ", clause_text
+                ):
+                    marked.update(clause)
+                clause_start = pos + 1
+        # conditional: from "if" to the end of its clause
+        has_future = bool(FUTURE_MARKERS & sent_set) or forced
+        for i in indices:
+            is_conditional = words[i] in CONDITIONAL or (
+                words[i] == "in" and i + 1 < len(words) and words[i + 1] == "case"
+            )
+            if not is_conditional or set(words[max(indices[0], i - 2):i]) & WHETHER_VERBS:
+                continue
+            end = i
+            while end <= indices[-1] and words[end] not in {",", ";"}:
+                end += 1
+            if not (POSSESSIVE & set(words[i:end])) or has_future:
+                marked.update(range(i, end))
+        # general questions about children in general
+        first = sent_words[0] if sent_words else ""
+        if first in QUESTION_START and not (SPECIFIC_MARKERS & sent_set):
+            if GENERIC_MARKERS & sent_set or any(f" {p} " in text for p in GENERIC_PHRASES):
+                marked.update(indices)
+        if any(f" {phrase} " in all_text for phrase in CURIOUS) and not (POSSESSIVE & sent_set):
+            marked.update(indices)
+        if forced:
+            marked.update(indices)
+    return marked
+
+
+def _sentence_ids(words: Sequence[str]) -> List[int]:
+    ids, current = [], 0
+    for word in words:
+        ids.append(current)
+        if word in {".", "!", "?", "\n"}:
+            current += 1
+    return ids
+
+
+def _clause_ids(words: Sequence[str]) -> List[int]:
+    ids, current = [], 0
+    for word in words:
+        if word in SCOPE_BREAK:
+            current += 1
+            ids.append(-1)
+            continue
+        ids.append(current)
+    return ids
+
+
+def _negated(norms: Sequence[str], words: Sequence[str], start: int, end: int, clauses: Sequence[int]) -> bool:
+    """A negation cue before the match, in its clause, that is not pseudo-negation."""
+    clause = clauses[start]
+    if clause < 0:
+        return False
+    for i in range(start - 1, max(-1, start - 7), -1):
+        if clauses[i] != clause:
+            break
+        if words[i] in NEGATION or norms[i] in NEGATION:
+            following = set(words[i + 1:min(i + 4, start)])
+            if following & PSEUDO_NEGATION:
+                return False
+            if words[i] == "no" and i + 1 < len(words) and words[i + 1] in ("longer",):
+                return True
+            return True
+    return False
+
+
+def _excluded_near(exclude: Optional[Sequence[str]], norms: Sequence[str], words: Sequence[str],
+                   start: int, end: int, clauses: Sequence[int]) -> bool:  # fmt: skip
+    if not exclude:
+        return False
+    blocked = set(exclude)
+    window = list(range(end, min(len(words), end + 3))) + list(range(max(0, start - 3), start))
+    return any(words[i] in blocked or norms[i] in blocked for i in window)
+
+
+def _resolution(words: Sequence[str], norms: Sequence[str], start: int, end: int, sentences: Sequence[int]) -> str:
+    sentence = sentences[start]
+    indices = [i for i, s in enumerate(sentences) if s >= sentence]
+    tail = [i for i in indices if i >= end]
+    text = " " + " ".join(words[i] for i in tail) + " "
+    for i in tail:
+        if norms[i] in RESOLVE_WORDS or words[i] in RESOLVE_WORDS:
+            before = words[max(0, i - 2):i]
+            if not (set(before) & NEGATION):
+                return "resolved"
+    if any(f" {phrase} " in text for phrase in RESOLVE_PHRASES):
+        return "resolved"
+    sentence_words = {words[i] for i, s in enumerate(sentences) if s == sentence} | {
+        norms[i] for i, s in enumerate(sentences) if s == sentence
+    }
+    if sentence_words & EXERTION_WORDS:
+        return "exertion"
+    return "present"
+
+
+@lru_cache(maxsize=2)
+def sign_matcher(digest: Optional[str] = None) -> SignMatcher:
+    return SignMatcher(load_guidance())
