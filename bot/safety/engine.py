@@ -30,6 +30,15 @@ QUESTION_SIGNS = {
     "wee": {"deny": "no_wee"},
     "red_flags": {"affirm": "reported_red_flag"},
 }
+# A yes or no answers the pending question only when it is bare ("no", "nope
+# not really") or talks about that question's topic; "no rash" answers nothing.
+QUESTION_TOPICS = {
+    "feeding": {"feed", "feeding", "feeds", "drink", "drinking", "drinks", "milk", "bottle", "bottles", "eat",
+                "eating", "breast", "breastfeeding", "food", "fluids", "water"},
+    "wee": {"wee", "wees", "weed", "nappy", "nappies", "wet", "pee", "peed", "toilet", "urine", "diaper"},
+    "red_flags": set(),
+}
+BARE_ANSWER_WORDS = 4
 REPORTED_RED_FLAG = "reported_red_flag"
 
 
@@ -197,7 +206,8 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     unsure = False
     mapping = QUESTION_SIGNS.get(ctx.awaiting or "")
     if mapping and not findings:
-        short = len(scan.words) <= 12
+        words = [w for w in scan.words if w.isalnum()]
+        short = len(words) <= BARE_ANSWER_WORDS or bool(set(words) & QUESTION_TOPICS.get(ctx.awaiting or "", set()))
         if UNSURE.search(normalised) and ctx.awaiting == "red_flags":
             unsure = True
             add("unsure_red_flag", Level.URGENT, normalised[:60])

@@ -1,0 +1,1 @@
+"""Custom actions (rasa-sdk action server). Thin: decisions live in bot/."""

@@ -1,0 +1,102 @@
+"""The public REST webhook (/webhooks/rest/webhook), with input checks.
+
+Stock Rasa answers an empty body or a JSON array with a 500 HTML page and puts
+every message without a sender into one shared conversation "default". Here
+bad input gets a 4xx with a clear JSON message and a logged reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.guard import MAX_SENDER_CHARS, guarded
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+=\-]{1,%d}$" % MAX_SENDER_CHARS)
+
+
+class InputError(ValueError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def parse_body(raw: bytes) -> Dict[str, Any]:
+    if not raw:
+        raise InputError(400, "The request body is empty: send JSON like {\"sender\": \"<id>\", \"message\": \"<text>\"}.")
+    if len(raw) > MAX_BODY_BYTES:
+        raise InputError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    try:
+        body = json.loads(raw.decode("utf8", errors="strict"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(400, f"The request body is not valid UTF-8 JSON ({exc.__class__.__name__}).") from exc
+    if not isinstance(body, dict):
+        raise InputError(400, "The request body must be a JSON object with 'sender' and 'message'.")
+    return body
+
+
+def read_sender(body: Dict[str, Any]) -> str:
+    sender = body.get("sender")
+    if sender is None or sender == "":
+        raise InputError(400, "'sender' is required: a unique id for this conversation.")
+    if isinstance(sender, bool) or not isinstance(sender, (str, int)):
+        raise InputError(400, "'sender' must be a string.")
+    sender = str(sender)
+    if len(sender) > MAX_SENDER_CHARS:
+        raise InputError(400, f"'sender' is longer than {MAX_SENDER_CHARS} characters.")
+    if not SENDER_PATTERN.match(sender):
+        raise InputError(400, "'sender' may only hold letters, digits and . _ - : @ + =")
+    return sender
+
+
+def read_message(body: Dict[str, Any]) -> str:
+    if "message" not in body or body["message"] is None:
+        raise InputError(400, "'message' is required: the text the parent typed.")
+    message = body["message"]
+    if not isinstance(message, str):
+        raise InputError(400, "'message' must be text (a JSON string).")
+    return message
+
+
+class SafeRestInput(RestInput):
+    """Rasa's REST channel with validation, plain-text "/" and a reply guard."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint(f"safe_rest_{id(self)}", __name__)
+        handler = guarded(on_new_message)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = parse_body(request.body or b"")
+                sender = read_sender(body)
+                text = read_message(body)
+            except InputError as error:
+                logger.warning("rest webhook rejected a request: %s", error.message)
+                return response.json({"error": error.message}, status=error.status)
+            metadata: Optional[Dict[str, Any]] = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            collector = CollectingOutputChannel()
+            await handler(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,223 @@
+"""One entry point: `python -m bot prepare | run | eval | train`.
+
+prepare  build the spaCy pipeline from code and train the model if its inputs changed
+run      prepare, then start the action server and the Rasa server; Ctrl-C stops both
+eval     run a labelled .tsv or .yml file through the real trained bot
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "models"
+MODEL_NAME = "assistant"
+MODEL_PATH = MODELS / f"{MODEL_NAME}.tar.gz"
+FINGERPRINT = MODELS / f"{MODEL_NAME}.fingerprint"
+SPACY_PATH = ROOT / "build" / "spacy" / "en_sepsis_blank"
+VAR = ROOT / "var"
+PYTHON = sys.executable
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+
+# Everything the trained model depends on.
+MODEL_INPUTS = ["config.yml", "domain.yml", "data", "bot/nlu", "bot/dialogue", "bot/safety", "bot/guidance"]
+
+
+def child_env(**extra: str) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update(QUIET_ENV)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("SANIC_REQUEST_MAX_SIZE", str(1024 * 1024))
+    env.update(extra)
+    return env
+
+
+def inputs_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in MODEL_INPUTS:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts or file.suffix == ".pyc":
+                continue
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def build_spacy(force: bool = False) -> Path:
+    from bot.guidance import load_guidance
+    from bot.safety.nlp import save_pipeline
+
+    marker = SPACY_PATH / "BUILT_FROM.json"
+    digest = load_guidance().digest
+    if not force and marker.is_file() and json.loads(marker.read_text()).get("guidance") == digest:
+        return SPACY_PATH
+    print(f">> building the spaCy pipeline at {SPACY_PATH.relative_to(ROOT)}", flush=True)
+    save_pipeline(SPACY_PATH)
+    return SPACY_PATH
+
+
+def train(force: bool = False, config: str = "config.yml", out: Path = MODELS, name: str = MODEL_NAME) -> Path:
+    """Train when the model's inputs changed (or when forced). Returns the model path."""
+    build_spacy()
+    model = out / f"{name}.tar.gz"
+    stamp = out / f"{name}.fingerprint"
+    fingerprint = inputs_fingerprint() + hashlib.sha256((ROOT / config).read_bytes()).hexdigest()
+    if not force and model.is_file() and stamp.is_file() and stamp.read_text().strip() == fingerprint:
+        print(f">> model {model.relative_to(ROOT)} is up to date (no training needed)", flush=True)
+        return model
+    out.mkdir(parents=True, exist_ok=True)
+    print(f">> training {model.relative_to(ROOT)} ({config})", flush=True)
+    started = time.monotonic()
+    subprocess.run(
+        [PYTHON, "-m", "rasa", "train", "--config", config, "--domain", "domain.yml", "--data", "data",
+         "--out", str(out), "--fixed-model-name", name, "--force"],
+        cwd=ROOT, env=child_env(), check=True,
+    )  # fmt: skip
+    stamp.write_text(fingerprint)
+    print(f">> trained in {time.monotonic() - started:.0f} s", flush=True)
+    return model
+
+
+def write_endpoints(action_port: int = 5055, tracker_db: Optional[Path] = None, path: Optional[Path] = None) -> Path:
+    VAR.mkdir(exist_ok=True)
+    tracker_db = tracker_db or VAR / "tracker.db"
+    path = path or VAR / "endpoints.yml"
+    path.write_text(
+        "# written by `python -m bot run` from endpoints.yml\n"
+        f"action_endpoint:\n  url: \"http://127.0.0.1:{action_port}/webhook\"\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: \"{tracker_db}\"\n"
+        "nlg:\n  type: bot.nlg.GuidanceNaturalLanguageGenerator\n"
+    )
+    return path
+
+
+def action_server_command(port: int) -> List[str]:
+    return [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(port: int, endpoints: Path, model: Path = MODEL_PATH) -> List[str]:
+    return [
+        PYTHON, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
+        "--credentials", "credentials.yml", "--port", str(port), "--cors", "*",
+    ]  # fmt: skip
+
+
+def wait_for(url: str, timeout: float, process: Optional[subprocess.Popen] = None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def start(command: List[str], log: Path) -> subprocess.Popen:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(log, "ab")
+    return subprocess.Popen(command, cwd=ROOT, env=child_env(), stdout=handle, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # fmt: skip
+
+
+def stop(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def run(args: argparse.Namespace) -> int:
+    model = train()
+    endpoints = write_endpoints(args.action_port)
+    logs = VAR / "logs"
+    processes: List[subprocess.Popen] = []
+
+    def shutdown(*_: object) -> None:
+        print("\n>> stopping", flush=True)
+        stop(processes)
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    started = time.monotonic()
+    actions = start(action_server_command(args.action_port), logs / "actions.log")
+    processes.append(actions)
+    rasa = start(rasa_server_command(args.port, endpoints, model), logs / "rasa.log")
+    processes.append(rasa)
+    if not wait_for(f"http://127.0.0.1:{args.action_port}/health", 60, actions):
+        print(f"!! the action server did not start: see {logs / 'actions.log'}", flush=True)
+        stop(processes)
+        return 1
+    if not wait_for(f"http://127.0.0.1:{args.port}/", 180, rasa):
+        print(f"!! the Rasa server did not start: see {logs / 'rasa.log'}", flush=True)
+        stop(processes)
+        return 1
+    print(
+        f"\n>> ready in {time.monotonic() - started:.0f} s\n"
+        f"   Rasa server      http://127.0.0.1:{args.port}/  (REST: POST /webhooks/rest/webhook, socket.io: /socket.io)\n"
+        f"   action server    http://127.0.0.1:{args.action_port}/webhook\n"
+        f"   tracker store    SQLite {VAR / 'tracker.db'}\n"
+        f"   logs             {logs}/\n"
+        "   Ctrl-C stops everything.\n",
+        flush=True,
+    )
+    while True:
+        for process in processes:
+            if process.poll() is not None:
+                print(f"!! a process exited ({' '.join(process.args[:4])}); stopping the rest", flush=True)
+                stop(processes)
+                return 1
+        time.sleep(1)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    prepare = sub.add_parser("prepare", help="build the spaCy pipeline and train if needed")
+    prepare.add_argument("--force", action="store_true", help="retrain even if nothing changed")
+    run_parser = sub.add_parser("run", help="start the assistant")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    run_parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    evaluate = sub.add_parser("eval", help="score a labelled .tsv or .yml file against the real bot")
+    evaluate.add_argument("data", nargs="+")
+    evaluate.add_argument("--out", default=str(ROOT / "results"))
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    if args.command == "prepare":
+        train(force=args.force)
+        return 0
+    if args.command == "run":
+        return run(args)
+    if args.command == "eval":
+        from bot.evaluation import main as eval_main
+
+        return eval_main(args.data, Path(args.out))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""SafetyPolicy: the deterministic owner of emergency and urgent turns.
+
+It runs inside the Rasa server (never on the action server), after every user
+message:
+  * it records the triage level and what the message established (age,
+    temperature, fever days, signs) as slot events, so `triage_level` is set
+    even when the action server is down;
+  * in a conversation that has reached an emergency it predicts the fixed
+    `utter_emergency` response first, then `action_escalate`, then listens;
+  * for a message at urgent level it predicts `action_triage` (which leads with
+    the 111 text), then listens.
+Everything else it leaves to the rules. Its priority is above RulePolicy.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.dialogue import slots
+from bot.safety import Level, assess
+from bot.safety.engine import Context
+
+logger = logging.getLogger(__name__)
+
+UTTER_EMERGENCY = "utter_emergency"
+ACTION_ESCALATE = "action_escalate"
+ACTION_TRIAGE = "action_triage"
+
+
+def context_from_tracker(tracker: DialogueStateTracker) -> Context:
+    values = {key: tracker.get_slot(slot) for key, slot in slots.CONTEXT_SLOTS.items()}
+    return Context.from_dict({k: v for k, v in values.items() if v is not None})
+
+
+def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
+    """Assess the latest message in context; return (events, new level, message level)."""
+    context = context_from_tracker(tracker)
+    assessment = assess(text, context)
+    previous = Level.parse(tracker.get_slot(slots.TRIAGE_LEVEL))
+    level = max(previous, assessment.level)
+    signs = list(tracker.get_slot(slots.SIGNS_FOUND) or [])
+    for sign in assessment.signs:
+        if sign not in signs:
+            signs.append(sign)
+    events = [
+        SlotSet(slots.TRIAGE_LEVEL, level.label),
+        SlotSet(slots.MESSAGE_LEVEL, assessment.level.label),
+        SlotSet(slots.SIGNS_FOUND, signs),
+        SlotSet(slots.FEVER_REPORTED, assessment.fever_reported),
+        SlotSet(slots.CHILD_DESCRIBED, assessment.child_described),
+    ]
+    for slot, value in (
+        (slots.AGE_MONTHS, assessment.age_months),
+        (slots.TEMPERATURE_C, assessment.temperature_c),
+        (slots.FEVER_DAYS, assessment.fever_days),
+    ):
+        if value is not None:
+            events.append(SlotSet(slot, round(float(value), 2)))
+    return events, level, assessment.level
+
+
+def actions_since_user(tracker: DialogueStateTracker) -> Optional[List[str]]:
+    """Names of actions run since the latest user message (None if no message)."""
+    names: List[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return list(reversed(names))
+        if isinstance(event, ActionExecuted) and event.action_name and event.action_name != ACTION_LISTEN_NAME:
+            names.append(event.action_name)
+    return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=False)
+class SafetyPolicy(Policy):
+    """Deterministic safety paths that no model, rule or story can overrule."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 7}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Any = None,
+    ) -> None:
+        super().__init__(config, model_storage, resource, execution_context, featurizer=None)
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        done = actions_since_user(tracker)
+        if done is None:
+            return self._abstain(domain)
+        if not done and tracker.latest_action_name == ACTION_LISTEN_NAME:
+            text = tracker.latest_message.text if tracker.latest_message else None
+            if not text:
+                return self._abstain(domain)
+            try:
+                events, level, message_level = assessment_events(tracker, text)
+            except Exception:
+                logger.exception("safety assessment failed; the fallback reply still carries 999/111")
+                return self._abstain(domain)
+            if level == Level.EMERGENCY:
+                return self._predict(domain, UTTER_EMERGENCY, events)
+            if message_level == Level.URGENT:
+                return self._predict(domain, ACTION_TRIAGE, events)
+            return self._abstain(domain, events)
+        if done == [UTTER_EMERGENCY]:
+            return self._predict(domain, ACTION_ESCALATE)
+        if done and done[0] == UTTER_EMERGENCY and done[-1] == ACTION_ESCALATE:
+            return self._predict(domain, ACTION_LISTEN_NAME)
+        if done == [ACTION_TRIAGE] and Level.parse(tracker.get_slot(slots.MESSAGE_LEVEL)) == Level.URGENT:
+            return self._predict(domain, ACTION_LISTEN_NAME)
+        return self._abstain(domain)
+
+    def _predict(self, domain: Domain, action: str, events: Optional[List[Any]] = None) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities, events=events or [])
+
+    def _abstain(self, domain: Domain, events: Optional[List[Any]] = None) -> PolicyPrediction:
+        return self._prediction(self._default_predictions(domain), events=events or [])
+
+    def _metadata(self) -> Dict[Text, Any]:
+        return {"priority": self.priority}
+
+    @classmethod
+    def _metadata_filename(cls) -> Text:
+        return "safety_policy"

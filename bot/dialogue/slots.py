@@ -1,0 +1,22 @@
+"""Slot names shared by the policy, the actions and the evaluation."""
+
+TRIAGE_LEVEL = "triage_level"  # highest level reached in this conversation
+MESSAGE_LEVEL = "message_level"  # level of the latest message
+AGE_MONTHS = "age_months"
+TEMPERATURE_C = "temperature_c"
+FEVER_DAYS = "fever_days"
+FEVER_REPORTED = "fever_reported"
+CHILD_DESCRIBED = "child_described"
+SIGNS_FOUND = "signs_found"
+AWAITING = "awaiting"  # the question the bot asked last
+ASKED = "asked"  # questions already asked in this conversation
+FILMS_SHOWN = "films_shown"
+
+CONTEXT_SLOTS = {
+    "age_months": AGE_MONTHS,
+    "temperature_c": TEMPERATURE_C,
+    "fever_days": FEVER_DAYS,
+    "fever_reported": FEVER_REPORTED,
+    "child_described": CHILD_DESCRIBED,
+    "awaiting": AWAITING,
+}

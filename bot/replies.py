@@ -1,0 +1,204 @@
+"""The one place that decides what the bot says, by guidance key.
+
+Pure functions (no Rasa): the actions, the channels' last-resort fallback and
+the tests all build replies here. Each reply is a list of message dicts in
+Rasa's bot-message shape: {"text": ..., "buttons": [...], "custom": {...}}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional
+
+from bot.guidance import load_guidance
+from bot.safety.levels import Level
+
+Message = Dict[str, Any]
+UNDER_FIVE_MONTHS = 60.0
+QUESTION_ORDER = ("age", "temperature", "feeding", "wee", "red_flags")
+INFO_INTENTS: Dict[str, str] = {
+    "ask_what_is_sepsis": "info.what_is_sepsis",
+    "ask_sepsis_signs_children": "info.signs_children",
+    "ask_sepsis_signs_adults": "info.signs_adults",
+    "ask_signs_dark_skin": "info.dark_skin",
+    "ask_glass_test": "info.glass_test",
+    "ask_fever_home_care": "home_care.cooling",
+    "ask_medicines": "home_care.medicines",
+    "ask_take_temperature": "info.what_counts_as_fever",
+    "ask_when_to_get_help": "info.when_to_get_help",
+    "ask_sepsis_figures": "info.figures",
+    "ask_world_sepsis_day": "info.world_sepsis_day",
+    "ask_global_sepsis_alliance": "info.global_sepsis_alliance",
+    "ask_who_is_at_risk": "info.who_is_at_risk",
+    "ask_is_sepsis_contagious": "info.contagious",
+    "ask_sepsis_meningitis": "info.meningitis",
+    "ask_vaccines": "info.vaccines",
+    "ask_nursery_school": "info.nursery_school",
+    "sent_home_from_ae": "info.sent_home_from_ae",
+    "ask_digital_packs": "info.digital_packs",
+    "ask_communities_of_practice": "info.communities_of_practice",
+    "ask_paediatric_sepsis_project": "info.paediatric_project",
+    "ask_contact": "info.contact",
+}
+FILM_INTENTS: Dict[str, List[str]] = {
+    "ask_films": ["spotting_signs", "spotting_signs_ae", "fever_at_home"],
+    "ask_film_spotting_signs": ["spotting_signs"],
+    "ask_film_ae": ["spotting_signs_ae"],
+    "ask_film_fever_at_home": ["fever_at_home"],
+    "sent_home_from_ae": ["spotting_signs_ae"],
+}
+
+
+def text(key: str, **values: Any) -> str:
+    return load_guidance().text(key, **values)
+
+
+def message(*keys: str) -> Message:
+    return {"text": " ".join(text(k) for k in keys)}
+
+
+def emergency_first() -> Message:
+    """The fixed emergency text: always the first message of an emergency turn."""
+    return message("emergency.call_999")
+
+
+def failure() -> Message:
+    return message("failure")
+
+
+def has_escalation(messages: Iterable[Message]) -> bool:
+    return any("999" in m_text or "111" in m_text for m_text in (message_text(m) for m in messages))
+
+
+def message_text(msg: Message) -> str:
+    parts = [str(msg.get("text") or "")]
+    custom = msg.get("custom")
+    if isinstance(custom, dict) and custom.get("text"):
+        parts.append(str(custom["text"]))
+    return " ".join(p for p in parts if p)
+
+
+def film_message(key: str) -> Message:
+    film = load_guidance().film(key)
+    summary = f"{film.title}. {film.audience} Watch: {film.url}"
+    return {
+        "text": summary,
+        "custom": {
+            "type": "film_card",
+            "key": film.key,
+            "title": film.title,
+            "audience": film.audience,
+            "url": film.url,
+            "text": summary,
+        },
+    }
+
+
+def films(keys: List[str]) -> List[Message]:
+    return [message("info.films_intro")] + [film_message(k) for k in keys] + [message("safety_line")]
+
+
+def question(key: str) -> Message:
+    guidance = load_guidance()
+    msg: Message = {"text": guidance.text(f"question.{key}")}
+    buttons = guidance.buttons(f"question.{key}")
+    if buttons:
+        msg["buttons"] = buttons
+    return msg
+
+
+@dataclass
+class TriageState:
+    """What the conversation knows, read from slots by the action."""
+
+    level: Level
+    message_level: Level
+    signs: List[str] = field(default_factory=list)
+    age_months: Optional[float] = None
+    temperature_c: Optional[float] = None
+    child_described: bool = False
+    fever_reported: bool = False
+    asked: List[str] = field(default_factory=list)
+    intent: Optional[str] = None
+
+
+def next_question(state: TriageState) -> Optional[str]:
+    """Ask only for what is still missing, one question at a time."""
+    for key in QUESTION_ORDER:
+        if key in state.asked:
+            continue
+        if key == "age" and state.age_months is not None:
+            continue
+        if key == "temperature" and state.temperature_c is not None:
+            continue
+        if key in ("feeding", "wee"):
+            if state.age_months is not None and state.age_months >= UNDER_FIVE_MONTHS:
+                continue
+            if key == "feeding" and "poor_feeding" in state.signs:
+                continue
+            if key == "wee" and "no_wee" in state.signs:
+                continue
+        return key
+    return None
+
+
+def sign_labels(signs: Iterable[str], minimum: Level) -> List[str]:
+    from bot.safety.engine import RULE_LABELS
+
+    guidance = load_guidance()
+    labels = []
+    for sign in signs:
+        if sign in guidance.signs:
+            if Level.parse(guidance.signs[sign]["level"]) >= minimum:
+                labels.append(guidance.signs[sign]["label"])
+        elif sign in RULE_LABELS:
+            labels.append(RULE_LABELS[sign])
+    return labels
+
+
+def escalation_detail(signs: List[str]) -> List[Message]:
+    """After the fixed 999 text: what the parent told us, and what to do now."""
+    labels = sign_labels(signs, Level.URGENT)
+    out: List[Message] = []
+    if labels:
+        out.append({"text": f"{text('signs_you_told_me')} {'; '.join(labels)}."})
+    out.append(message("emergency.while_waiting"))
+    return out
+
+
+def urgent_reply(state: TriageState, first_time: bool) -> List[Message]:
+    out = [message("urgent.call_111")]
+    if first_time:
+        labels = sign_labels(state.signs, Level.URGENT)
+        if labels:
+            out.append({"text": f"{text('urgent_reasons')} {'; '.join(labels)}."})
+    return out
+
+
+def advice_reply(state: TriageState, first_time: bool) -> List[Message]:
+    if first_time:
+        return [
+            message("advice.well_child"),
+            message("home_care.drinks", "home_care.cooling", "home_care.check_night"),
+        ]
+    return [message("chat.acknowledge", "safety_line")]
+
+
+def info_reply(intent: Optional[str]) -> List[Message]:
+    if intent in FILM_INTENTS:
+        return films(FILM_INTENTS[intent])
+    key = INFO_INTENTS.get(intent or "")
+    if key:
+        return [message(key, "safety_line")]
+    return []
+
+
+def closing_reply(level: Level) -> List[Message]:
+    """Thanks and goodbye: the level's reminder, then the safety net."""
+    if level >= Level.EMERGENCY:
+        return [emergency_first()]
+    if level == Level.URGENT:
+        return [message("urgent.call_111", "chat.goodbye")]
+    if level == Level.ADVICE:
+        return [message("safety_net", "chat.goodbye")]
+    return [message("chat.thanks", "safety_line")]
