@@ -25,7 +25,7 @@ MODEL_NAME = "assistant"
 MODEL_PATH = MODELS / f"{MODEL_NAME}.tar.gz"
 FINGERPRINT = MODELS / f"{MODEL_NAME}.fingerprint"
 SPACY_PATH = ROOT / "build" / "spacy" / "en_sepsis_blank"
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("BOT_VAR_DIR") or ROOT / "var")
 PYTHON = sys.executable
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
@@ -107,11 +107,20 @@ def action_server_command(port: int) -> List[str]:
     return [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_server_command(port: int, endpoints: Path, model: Path = MODEL_PATH) -> List[str]:
+def rasa_server_command(port: int, endpoints: Path, model: Path = MODEL_PATH,
+                        credentials: Optional[Path] = None) -> List[str]:  # fmt: skip
     return [
         PYTHON, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
-        "--credentials", "credentials.yml", "--port", str(port), "--cors", "*",
+        "--credentials", str(credentials or ROOT / "credentials.yml"), "--port", str(port), "--cors", "*",
     ]  # fmt: skip
+
+
+def web_server_command(port: int, rasa_url: str) -> List[str]:
+    return [PYTHON, "-m", "bot.web", "--port", str(port), "--rasa-url", rasa_url]
+
+
+def has_web_app() -> bool:
+    return (ROOT / "bot" / "web" / "__main__.py").is_file()
 
 
 def wait_for(url: str, timeout: float, process: Optional[subprocess.Popen] = None) -> bool:
@@ -129,11 +138,34 @@ def wait_for(url: str, timeout: float, process: Optional[subprocess.Popen] = Non
     return False
 
 
-def start(command: List[str], log: Path) -> subprocess.Popen:
+def start(command: List[str], log: Path, env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
     log.parent.mkdir(parents=True, exist_ok=True)
     handle = open(log, "ab")
-    return subprocess.Popen(command, cwd=ROOT, env=child_env(), stdout=handle, stderr=subprocess.STDOUT,
-                            start_new_session=True)  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=child_env(**(env or {})), stdout=handle,
+                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+
+
+def write_credentials(path: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> tuple:
+    """credentials.yml plus the messaging channels whose settings are present.
+
+    Returns (path, notes): notes say which channels are enabled or why not.
+    """
+    import yaml
+
+    env = dict(os.environ if env is None else env)
+    credentials = yaml.safe_load((ROOT / "credentials.yml").read_text()) or {}
+    notes: List[str] = []
+    try:
+        from bot.channels.settings import messaging_credentials
+    except ImportError:
+        messaging, notes = {}, []
+    else:
+        messaging, notes = messaging_credentials(env)
+    credentials.update(messaging)
+    path = path or VAR / "credentials.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# written by `python -m bot run` from credentials.yml and the environment\n" + yaml.safe_dump(credentials))
+    return path, notes
 
 
 def stop(processes: List[subprocess.Popen]) -> None:
@@ -153,6 +185,7 @@ def stop(processes: List[subprocess.Popen]) -> None:
 def run(args: argparse.Namespace) -> int:
     model = train()
     endpoints = write_endpoints(args.action_port)
+    credentials, channel_notes = write_credentials()
     logs = VAR / "logs"
     processes: List[subprocess.Popen] = []
 
@@ -166,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     actions = start(action_server_command(args.action_port), logs / "actions.log")
     processes.append(actions)
-    rasa = start(rasa_server_command(args.port, endpoints, model), logs / "rasa.log")
+    rasa = start(rasa_server_command(args.port, endpoints, model, credentials), logs / "rasa.log")
     processes.append(rasa)
     if not wait_for(f"http://127.0.0.1:{args.action_port}/health", 60, actions):
         print(f"!! the action server did not start: see {logs / 'actions.log'}", flush=True)
@@ -176,13 +209,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"!! the Rasa server did not start: see {logs / 'rasa.log'}", flush=True)
         stop(processes)
         return 1
+    web_line = ""
+    if has_web_app():
+        web = start(web_server_command(args.web_port, f"http://127.0.0.1:{args.port}"), logs / "web.log")
+        processes.append(web)
+        if not wait_for(f"http://127.0.0.1:{args.web_port}/health", 60, web):
+            print(f"!! the web app did not start: see {logs / 'web.log'}", flush=True)
+            stop(processes)
+            return 1
+        web_line = f"   parent page      http://127.0.0.1:{args.web_port}/   (staff: /staff/)\n"
     print(
         f"\n>> ready in {time.monotonic() - started:.0f} s\n"
-        f"   Rasa server      http://127.0.0.1:{args.port}/  (REST: POST /webhooks/rest/webhook, socket.io: /socket.io)\n"
+        + web_line
+        + f"   Rasa server      http://127.0.0.1:{args.port}/  (REST: POST /webhooks/rest/webhook, socket.io: /socket.io)\n"
         f"   action server    http://127.0.0.1:{args.action_port}/webhook\n"
         f"   tracker store    SQLite {VAR / 'tracker.db'}\n"
         f"   logs             {logs}/\n"
-        "   Ctrl-C stops everything.\n",
+        + "".join(f"   {note}\n" for note in channel_notes)
+        + "   Ctrl-C stops everything.\n",
         flush=True,
     )
     while True:
@@ -202,6 +246,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     run_parser = sub.add_parser("run", help="start the assistant")
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     run_parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    run_parser.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8000)))
     evaluate = sub.add_parser("eval", help="score a labelled .tsv or .yml file against the real bot")
     evaluate.add_argument("data", nargs="+")
     evaluate.add_argument("--out", default=str(ROOT / "results"))
