@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -15,12 +15,12 @@ from bot.safety.levels import Level
 
 
 class ActionFilms(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_films"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         state = triage_state(tracker)
         keys = replies.FILM_INTENTS.get(state.intent or "", replies.FILM_INTENTS["ask_films"])
         messages = []

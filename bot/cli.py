@@ -96,8 +96,8 @@ def write_endpoints(action_port: int = 5055, tracker_db: Optional[Path] = None, 
     path = path or VAR / "endpoints.yml"
     path.write_text(
         "# written by `python -m bot run` from endpoints.yml\n"
-        f"action_endpoint:\n  url: \"http://127.0.0.1:{action_port}/webhook\"\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: \"{tracker_db}\"\n"
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{tracker_db}"\n'
         "nlg:\n  type: bot.nlg.GuidanceNaturalLanguageGenerator\n"
     )
     return path
@@ -164,7 +164,9 @@ def write_credentials(path: Optional[Path] = None, env: Optional[Dict[str, str]]
     credentials.update(messaging)
     path = path or VAR / "credentials.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("# written by `python -m bot run` from credentials.yml and the environment\n" + yaml.safe_dump(credentials))
+    path.write_text(
+        "# written by `python -m bot run` from credentials.yml and the environment\n" + yaml.safe_dump(credentials)
+    )
     return path, notes
 
 
@@ -239,7 +241,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     prepare = sub.add_parser("prepare", help="build the spaCy pipeline and train if needed")
     prepare.add_argument("--force", action="store_true", help="retrain even if nothing changed")

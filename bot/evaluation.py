@@ -115,7 +115,7 @@ class Bot:
         endpoints_file = VAR / f"endpoints.eval-{action_port}.yml"
         endpoints_file.parent.mkdir(exist_ok=True)
         endpoints_file.write_text(
-            f"action_endpoint:\n  url: \"http://127.0.0.1:{action_port}/webhook\"\n"
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
             "nlg:\n  type: bot.nlg.GuidanceNaturalLanguageGenerator\n"
         )
         endpoints = read_endpoints_from_path(endpoints_file)
@@ -160,7 +160,9 @@ def figures(outcomes: List[Outcome]) -> Dict[str, float]:
         "undertriage": ratio(sum(RANK[o.predicted] < RANK[o.item.label] for o in serious), len(serious)),
         "overtriage": ratio(sum(RANK[o.predicted] >= RANK["URGENT"] for o in lesser), len(lesser)),
         "escalation_coverage": ratio(sum(o.escalates for o in outcomes), len(outcomes)),
-        "emergency_first": ratio(sum(bool(EMERGENCY_FIRST.search(o.first_sentence)) for o in emergencies), len(emergencies)),
+        "emergency_first": ratio(
+            sum(bool(EMERGENCY_FIRST.search(o.first_sentence)) for o in emergencies), len(emergencies)
+        ),
     }
 
 
@@ -189,8 +191,12 @@ def write_report(path: Path, data: Path, outcomes: List[Outcome], values: Dict[s
     lines = [f"# Evaluation of {data.name}", "", f"    {eval_line(values)}", "", "```", confusion(outcomes), "```", ""]
     lines.append(f"## Misses ({len(misses)})")
     for o in misses:
-        kind = "UNDER" if RANK[o.predicted] < RANK[o.item.label] else ("over" if o.predicted != o.item.label else "text")
-        lines.append(f"- [{kind}] {o.item.conversation}#{o.item.turn} expected {o.item.label}, got {o.predicted}: {o.item.text!r}")
+        kind = (
+            "UNDER" if RANK[o.predicted] < RANK[o.item.label] else ("over" if o.predicted != o.item.label else "text")
+        )
+        lines.append(
+            f"- [{kind}] {o.item.conversation}#{o.item.turn} expected {o.item.label}, got {o.predicted}: {o.item.text!r}"
+        )
         lines.append(f"  - signs: {o.signs}; first sentence: {o.first_sentence!r}; escalates: {o.escalates}")
     report.write_text("\n".join(lines) + "\n", encoding="utf8")
     (path / f"eval-{data.stem}.json").write_text(json.dumps(values, indent=2))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -23,7 +23,7 @@ from bot.channels.guard import MAX_SENDER_CHARS, guarded
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
-SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+=\-]{1,%d}$" % MAX_SENDER_CHARS)
+SENDER_PATTERN = re.compile(rf"^[A-Za-z0-9_.:@+=\-]{{1,{MAX_SENDER_CHARS}}}$")
 
 
 class InputError(ValueError):
@@ -35,7 +35,7 @@ class InputError(ValueError):
 
 def parse_body(raw: bytes) -> Dict[str, Any]:
     if not raw:
-        raise InputError(400, "The request body is empty: send JSON like {\"sender\": \"<id>\", \"message\": \"<text>\"}.")
+        raise InputError(400, 'The request body is empty: send JSON like {"sender": "<id>", "message": "<text>"}.')
     if len(raw) > MAX_BODY_BYTES:
         raise InputError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
     try:
@@ -74,7 +74,7 @@ class SafeRestInput(RestInput):
     """Rasa's REST channel with validation, plain-text "/" and a reply guard."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -94,7 +94,9 @@ class SafeRestInput(RestInput):
             except InputError as error:
                 logger.warning("rest webhook rejected a request: %s", error.message)
                 return response.json({"error": error.message}, status=error.status)
-            metadata: Optional[Dict[str, Any]] = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            metadata: Optional[Dict[str, Any]] = (
+                body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            )
             collector = CollectingOutputChannel()
             await handler(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             return response.json(collector.messages)

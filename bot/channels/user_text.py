@@ -16,7 +16,7 @@ from bot.safety import Level, assess
 from bot.safety.text import clean
 
 MAX_TEXT_CHARS = 2000
-MAX_SENTENCES_SCANNED = 600
+MAX_SENTENCES_ASSESSED = 200
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+")
 
 
@@ -34,12 +34,22 @@ def strip_intent_prefix(text: str) -> str:
     return stripped
 
 
-def _relevant(sentence: str) -> bool:
+def _mentions_health(sentence: str) -> bool:
+    """Cheap pre-filter: any word the sign patterns use, or a number."""
+    from bot.safety.signs import sign_matcher
+
+    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    return bool(re.search(r"\d", sentence)) or bool(words & sign_matcher().pattern_words)
+
+
+def _relevance(sentence: str) -> int:
     try:
         found = assess(sentence)
     except Exception:
-        return True
-    return found.level >= Level.ADVICE or found.age_months is not None or found.temperature_c is not None
+        return int(Level.EMERGENCY)
+    if found.age_months is not None or found.temperature_c is not None:
+        return max(int(found.level), int(Level.ADVICE))
+    return int(found.level)
 
 
 def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
@@ -48,11 +58,16 @@ def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     if len(sentences) == 1:
         sentences = [text[i : i + 300] for i in range(0, len(text), 300)]
-    sentences = sentences[:MAX_SENTENCES_SCANNED]
-    keep = [i for i, s in enumerate(sentences) if _relevant(s)]
+    candidates = [i for i, s in enumerate(sentences) if _mentions_health(s)]
+    if len(candidates) > MAX_SENTENCES_ASSESSED:
+        # keep the start and the end of what the parent wrote; the end is usually "now"
+        candidates = candidates[: MAX_SENTENCES_ASSESSED // 2] + candidates[-MAX_SENTENCES_ASSESSED // 2 :]
+    ranked = sorted(candidates, key=lambda i: -_relevance(sentences[i]))
+    keep = [i for i in ranked if _relevance(sentences[i]) >= Level.ADVICE]
+    kept = set(keep)
     chosen: list[int] = []
     size = 0
-    for index in keep + [i for i in range(len(sentences)) if i not in keep]:
+    for index in keep + [i for i in range(len(sentences)) if i not in kept]:
         if size + len(sentences[index]) + 1 > limit:
             continue
         chosen.append(index)

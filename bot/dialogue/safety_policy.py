@@ -15,7 +15,7 @@ Everything else it leaves to the rules. Its priority is above RulePolicy.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
@@ -29,6 +29,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue import slots
+from bot.replies import FILM_INTENTS, INFO_INTENTS
 from bot.safety import Level, assess
 from bot.safety.engine import Context
 
@@ -44,10 +45,23 @@ def context_from_tracker(tracker: DialogueStateTracker) -> Context:
     return Context.from_dict({k: v for k, v in values.items() if v is not None})
 
 
+INFO_INTENT_CONFIDENCE = 0.6
+
+
+def intent_level(tracker: DialogueStateTracker) -> Level:
+    """A question the NLU is sure is about sepsis or fever counts as info."""
+    intent = (tracker.latest_message.intent or {}) if tracker.latest_message else {}
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+    if confidence >= INFO_INTENT_CONFIDENCE and (name in INFO_INTENTS or name in FILM_INTENTS):
+        return Level.INFO
+    return Level.NONE
+
+
 def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
     """Assess the latest message in context; return (events, new level, message level)."""
     context = context_from_tracker(tracker)
     assessment = assess(text, context)
+    assessment.level = max(assessment.level, intent_level(tracker))
     previous = Level.parse(tracker.get_slot(slots.TRIAGE_LEVEL))
     level = max(previous, assessment.level)
     signs = list(tracker.get_slot(slots.SIGNS_FOUND) or [])
@@ -87,12 +101,12 @@ class SafetyPolicy(Policy):
     """Deterministic safety paths that no model, rule or story can overrule."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"priority": 7}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -107,7 +121,7 @@ class SafetyPolicy(Policy):
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
+        rule_only_data: Optional[Dict[str, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         done = actions_since_user(tracker)
@@ -143,9 +157,9 @@ class SafetyPolicy(Policy):
     def _abstain(self, domain: Domain, events: Optional[List[Any]] = None) -> PolicyPrediction:
         return self._prediction(self._default_predictions(domain), events=events or [])
 
-    def _metadata(self) -> Dict[Text, Any]:
+    def _metadata(self) -> Dict[str, Any]:
         return {"priority": self.priority}
 
     @classmethod
-    def _metadata_filename(cls) -> Text:
+    def _metadata_filename(cls) -> str:
         return "safety_policy"

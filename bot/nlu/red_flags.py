@@ -9,7 +9,7 @@ emergency text at once, whatever the ML model, a form or a story expected.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,20 +31,20 @@ class RedFlagOverride(GraphComponent):
     """Deterministic red-flag check that overrides the ML intent."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"emergency_intent": EMERGENCY_INTENT}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self.intent = config.get("emergency_intent", EMERGENCY_INTENT)
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RedFlagOverride":
+    ) -> RedFlagOverride:
         return cls(config)
 
     def process_training_data(self, training_data: Any) -> Any:

@@ -18,12 +18,18 @@ from bot.safety.signs import SignScan, sign_matcher
 from bot.safety.text import normalise
 
 # Answers to the bot's own questions (context.awaiting).
-AFFIRM = re.compile(r"^\W*(?:yes|yeah|yea|yep|yup|yh|ya|aye|correct|i think so|think so|definitely|he is|she is|they are|he has|she has|it is|it does)\b")
+AFFIRM = re.compile(
+    r"^\W*(?:yes|yeah|yea|yep|yup|yh|ya|aye|correct|i think so|think so|definitely|he is|she is|they are|he has|she has|it is|it does)\b"
+)
 DENY = re.compile(r"^\W*(?:no|nope|nah|not really|none|neither|nothing|not that i|nothing like|none of)\b")
-UNSURE = re.compile(r"\b(?:not sure|unsure|dunno|dont know|do not know|no idea|cant tell|can not tell|cannot tell|maybe|possibly|might be|hard to tell|not certain)\b")
+UNSURE = re.compile(
+    r"\b(?:not sure|unsure|dunno|dont know|do not know|no idea|cant tell|can not tell|cannot tell|maybe|possibly|might be|hard to tell|not certain)\b"
+)
 REASSURING = re.compile(r"\b(?:fine|ok|okay|normal|normally|well|good|great|loads|plenty|lots|usual|as normal|happy)\b")
 ASSERTED_FEVER = re.compile(r"\b(?:fever|feverish|febrile|temperature|temp|temps|high\s+temp|high\s+temperature)\b")
-FEVER_GONE = re.compile(r"\b(?:no|without|not\s+got\s+a|hasnt\s+got\s+a)\s+(?:fever|temp|temperature)\b|\bfever\s+(?:has\s+)?gone\b")
+FEVER_GONE = re.compile(
+    r"\b(?:no|without|not\s+got\s+a|hasnt\s+got\s+a)\s+(?:fever|temp|temperature)\b|\bfever\s+(?:has\s+)?gone\b"
+)
 # Which unanswered question maps to which sign when the parent answers yes/no.
 QUESTION_SIGNS = {
     "feeding": {"deny": "poor_feeding"},
@@ -33,8 +39,24 @@ QUESTION_SIGNS = {
 # A yes or no answers the pending question only when it is bare ("no", "nope
 # not really") or talks about that question's topic; "no rash" answers nothing.
 QUESTION_TOPICS = {
-    "feeding": {"feed", "feeding", "feeds", "drink", "drinking", "drinks", "milk", "bottle", "bottles", "eat",
-                "eating", "breast", "breastfeeding", "food", "fluids", "water"},
+    "feeding": {
+        "feed",
+        "feeding",
+        "feeds",
+        "drink",
+        "drinking",
+        "drinks",
+        "milk",
+        "bottle",
+        "bottles",
+        "eat",
+        "eating",
+        "breast",
+        "breastfeeding",
+        "food",
+        "fluids",
+        "water",
+    },
     "wee": {"wee", "wees", "weed", "nappy", "nappies", "wet", "pee", "peed", "toilet", "urine", "diaper"},
     "red_flags": set(),
 }
@@ -55,7 +77,7 @@ class Context:
     today: Optional[dt.date] = None
 
     @classmethod
-    def from_dict(cls, data: Optional[Dict[str, Any]]) -> "Context":
+    def from_dict(cls, data: Optional[Dict[str, Any]]) -> Context:
         data = dict(data or {})
         known = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
         for key in ("age_months", "temperature_c", "fever_days"):
@@ -150,9 +172,11 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
         level = Level.parse(guidance.signs[sign]["level"])
         if sign == "no_wee":
             hours = numbers.read_hours_without_wee(normalised)
-            limit = guidance.threshold("no_wee_hours_young_infant") if age is not None and age < guidance.threshold(
-                "young_infant_months"
-            ) else guidance.threshold("no_wee_hours")
+            limit = (
+                guidance.threshold("no_wee_hours_young_infant")
+                if age is not None and age < guidance.threshold("young_infant_months")
+                else guidance.threshold("no_wee_hours")
+            )
             if hours is not None and hours < limit:
                 continue
         add(sign, level, match.text)
@@ -222,17 +246,32 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     # --- who and what the message is about -----------------------------------------
     complaint_vocab = set(guidance.vocabulary("complaint_words"))
     outside = [i for i in range(len(scan.words)) if i not in scan.hypothetical_tokens]
-    complaint = any(scan.words[i] in complaint_vocab or scan.norms[i] in complaint_vocab for i in outside)
+    complaint = any(scan.words[i] in complaint_vocab for i in outside)
     subject = _words_present(scan.norms, scan.words, guidance.vocabulary("subject_words"))
     question = bool(QUESTION_FORM.search(normalised))
     general = _general_question(scan)
     child_described = bool(findings) or (
         not general
         and (
-            (complaint and (subject or message_age is not None or message_temp is not None or ctx.child_described or not question))
+            (
+                complaint
+                and (
+                    subject
+                    or message_age is not None
+                    or message_temp is not None
+                    or ctx.child_described
+                    or not question
+                )
+            )
             or (
                 message_age is not None
-                and (complaint or ctx.child_described or ctx.fever_reported or message_temp is not None or ctx.temperature_c is not None)
+                and (
+                    complaint
+                    or ctx.child_described
+                    or ctx.fever_reported
+                    or message_temp is not None
+                    or ctx.temperature_c is not None
+                )
             )
             or (message_temp is not None and not question)
             or bool(scan.negated or scan.resolved)
@@ -269,7 +308,9 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     )
 
 
-QUESTION_FORM = re.compile(r"\?|^\W*(?:what|whats|why|how|when|which|where|who|is|are|does|do|can|could|should|would|will)\b")
+QUESTION_FORM = re.compile(
+    r"\?|^\W*(?:what|whats|why|how|when|which|where|who|is|are|does|do|can|could|should|would|will)\b"
+)
 GENERAL_QUESTION = re.compile(
     r"^\W*(?:at\s+|in\s+|from\s+|with\s+)?(?:what|whats|why|how|when|which|where|who|is|are|does|do|can|could|should)\b(?!.*\b(?:my|our|mine|hes|shes|he|she|his|her|him)\b)"
 )

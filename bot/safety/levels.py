@@ -18,7 +18,7 @@ class Level(IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, value: Optional[str]) -> "Level":
+    def parse(cls, value: Optional[str]) -> Level:
         if value is None:
             return cls.NONE
         if isinstance(value, Level):

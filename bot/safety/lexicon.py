@@ -46,7 +46,7 @@ NEGATION_VERBAL: FrozenSet[str] = frozenset(
 # Every negation cue (scope check) and what a gap may never cross.
 NEGATION: FrozenSet[str] = NEGATION_VERBAL | frozenset("no never without none nor neither nothing nope nah".split())
 CLAUSE_BREAK_WORDS: FrozenSet[str] = frozenset("but although though however except whereas".split())
-PUNCTUATION: FrozenSet[str] = frozenset(list(".,;:!?()[]{}\"/\\|-–—…") + ["\n"])
+PUNCTUATION: FrozenSet[str] = frozenset(list('.,;:!?()[]{}"/\\|-–—…') + ["\n"])
 # Commas may sit inside a match ("red, swollen and hot"); negations never.
 GAP_BLOCK: FrozenSet[str] = NEGATION | CLAUSE_BREAK_WORDS | (PUNCTUATION - {","})
 
@@ -86,7 +86,9 @@ def _damerau_within_one(a: str, b: str) -> bool:
         diffs = [i for i in range(la) if a[i] != b[i]]
         if len(diffs) == 1:
             return True
-        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        return (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        )
     if la > lb:
         a, b = b, a
     i = j = 0
@@ -123,11 +125,19 @@ class Speller:
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self.vocabulary: Set[str] = {w for w in vocabulary if w.isalpha() and len(w) >= 4}
         self.by_length: Dict[int, Set[str]] = {}
+        self._cache: Dict[str, Optional[str]] = {}
         for word in self.vocabulary:
             self.by_length.setdefault(len(word), set()).add(word)
 
-    @lru_cache(maxsize=20000)
     def correct(self, word: str) -> Optional[str]:
+        """The nearest pattern word to an unknown word, or None (results are cached)."""
+        if word not in self._cache:
+            if len(self._cache) > 50000:
+                self._cache.clear()
+            self._cache[word] = self._correct(word)
+        return self._cache[word]
+
+    def _correct(self, word: str) -> Optional[str]:
         if len(word) < 4 or not word.isalpha() or word in self.vocabulary or word in known_words():
             return None
         candidates = []

@@ -103,7 +103,9 @@ AGE_HAVE = re.compile(rf"\b(?:have|has)\s+(\d+){HALF}\s*(years?|months?|weeks?|y
 AGE_BORN = re.compile(rf"\bborn\s+({NUM}){HALF}\s*({UNIT_DAY}|{UNIT_WEEK}|{UNIT_MONTH})s?\s+ago\b")
 AGE_BARE_UNIT = re.compile(rf"\b({NUM}){HALF}\s*({UNIT_WEEK}|{UNIT_MONTH}|{UNIT_DAY}|{UNIT_YEAR})s?\b")
 NEWBORN = re.compile(r"\bnew\s*-?\s*born\b")
-BARE_NUMBER = re.compile(r"^\W*(?:about|around|nearly|hes|shes|he\s+is|she\s+is)?\s*(\d{1,2}(?:[.,]5)?|" + _NUM_WORD + r")" + HALF + r"\W*$")
+BARE_NUMBER = re.compile(
+    r"^\W*(?:about|around|nearly|hes|shes|he\s+is|she\s+is)?\s*(\d{1,2}(?:[.,]5)?|" + _NUM_WORD + r")" + HALF + r"\W*$"
+)
 
 
 def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
@@ -117,7 +119,21 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
             return
         if before in NOT_AGE_BEFORE and not strong:
             return
-        if before in {"under", "over", "below", "above", "than", "from", "at", "since", "for", "ago", "past", "last", "within"}:
+        if before in {
+            "under",
+            "over",
+            "below",
+            "above",
+            "than",
+            "from",
+            "at",
+            "since",
+            "for",
+            "ago",
+            "past",
+            "last",
+            "within",
+        }:
             return
         if _negated(text, start):
             return
@@ -159,9 +175,12 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
             continue  # "hes 39" could be a temperature; "is a" is not an age
         if not unit and not re.search(r"\b(?:hes|shes|he\s+is|she\s+is|aged|age|turned|turns)\b", match.group(0)):
             # "is 2" needs a child as subject just before it
-            if not re.search(rf"\b(?:{SUBJECT_NOUNS}|[a-z]+)\s+$", text[: match.start() + 1]):
+            if not re.search(rf"\b(?:{SUBJECT_NOUNS}|[a-z]+)\s+$", text[: match.start()]):
                 continue
-            if re.search(r"\b(?:temp|temperature|it|reading|thermometer|that|this|there|time|which|what)\s*$", text[: match.start()]):
+            if re.search(
+                r"\b(?:temp|temperature|it|reading|thermometer|that|this|there|time|which|what)\s*$",
+                text[: match.start()],
+            ):
                 continue
         add(match, 1, unit, True)
     for match in NEWBORN.finditer(text):
@@ -193,13 +212,17 @@ def read_age_months(text: str, awaiting: Optional[str] = None) -> Optional[float
 
 
 # --- temperatures -------------------------------------------------------------
-TEMP_NUMBER = re.compile(r"(?<![\d.,])(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])\s*(celsius|centigrade|fahrenheit|degrees?|deg|c|f)?\b(?:\s*(c|f)\b)?")
+TEMP_NUMBER = re.compile(
+    r"(?<![\d.,])(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])\s*(celsius|centigrade|fahrenheit|degrees?|deg|c|f)?\b(?:\s*(c|f)\b)?"
+)
 TEMP_CONTEXT = re.compile(
     r"\b(?:temp|temps|temperature|temperatures|temprature|fever|thermometer|reading|read|reads|says|said|"
     r"showing|shows|degrees?|exactly|hot|burning|ear|forehead|underarm|armpit|hit|hits|peaked|up\s+to|at|"
     r"celsius|fahrenheit|spiked|spiking|measured|measures|was|is|of|around|about|over)\b"
 )
-UNIT_AFTER = re.compile(r"^\s*(?:weeks?|wks?|wk|months?|mths?|mos?|mo|years?|yrs?|yo|days?|hours?|hrs?|mins?|minutes?|am|pm|kg|kgs|ml|mg|g|%|percent|times|oz|lbs?|pounds|minute|seconds?|secs?|:|year|th|st|nd|rd)\b")
+UNIT_AFTER = re.compile(
+    r"^\s*(?:weeks?|wks?|wk|months?|mths?|mos?|mo|years?|yrs?|yo|days?|hours?|hrs?|mins?|minutes?|am|pm|kg|kgs|ml|mg|g|%|percent|times|oz|lbs?|pounds|minute|seconds?|secs?|:|year|th|st|nd|rd)\b"
+)
 WORD_TEMP = re.compile(
     r"\b(thirty|forty|one\s+hundred(?:\s+and)?|a\s+hundred(?:\s+and)?|hundred(?:\s+and)?)[\s-]*"
     r"(one|two|three|four|five|six|seven|eight|nine)?"
@@ -220,21 +243,24 @@ def _f_to_c(value: float) -> float:
 
 def read_temperatures(text: str, awaiting: Optional[str] = None) -> List[TemperatureReading]:
     readings: List[TemperatureReading] = []
-    whole_is_number = re.fullmatch(r"\W*(?:its|it is|it says|about|around)?\s*\d{2,3}(?:[.,]\d{1,2})?\s*(?:c|f|degrees?)?\W*", text) is not None
+    whole_is_number = (
+        re.fullmatch(r"\W*(?:its|it is|it says|about|around)?\s*\d{2,3}(?:[.,]\d{1,2})?\s*(?:c|f|degrees?)?\W*", text)
+        is not None
+    )
     for match in TEMP_NUMBER.finditer(text):
         raw, unit1, unit2 = match.group(1), match.group(2), match.group(3)
         unit = (unit2 or unit1 or "").lower()
-        if UNIT_AFTER.match(text[match.end(1):]) and not unit:
+        if UNIT_AFTER.match(text[match.end(1) :]) and not unit:
             continue
         if re.search(r"\d[.:]\s*$", text[: match.start()]):
             continue  # part of a time or a list
-        if re.search(r"\b(?:below|under|over|above|than|least|to|from|between|and)\s*$", text[: match.start()]) and re.search(
-            r"\b(?:below|under|over|above|than|least|between)\s*$", text[: match.start()]
-        ):
+        if re.search(
+            r"\b(?:below|under|over|above|than|least|to|from|between|and)\s*$", text[: match.start()]
+        ) and re.search(r"\b(?:below|under|over|above|than|least|between)\s*$", text[: match.start()]):
             continue  # a threshold being asked about, not a reading
         value = float(raw.replace(",", "."))
         has_decimal = "." in raw or "," in raw
-        window = text[max(0, match.start() - 40): match.end() + 25]
+        window = text[max(0, match.start() - 40) : match.end() + 25]
         context = bool(TEMP_CONTEXT.search(window)) or whole_is_number or awaiting == "temperature"
         if unit.startswith("f") or (not unit.startswith("c") and 95 <= value <= 108):
             if 95 <= value <= 108 and (unit.startswith("f") or unit.startswith("deg") or context):
@@ -273,7 +299,9 @@ def read_temperature_c(text: str, awaiting: Optional[str] = None) -> Optional[fl
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAY = r"(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?"
 FEVER_WORDS = r"(?:fever|feverish|temp|temps|temperature|temperatures|hot|high\s+temp|burning\s+up|febrile)"
-OTHER_ILLNESS = re.compile(r"\b(?:cold|cough|coughing|snotty|runny|nose|rash|spots|diarrhoea|diarrhea|sick|vomiting|ear|teething|chickenpox|tooth)\b")
+OTHER_ILLNESS = re.compile(
+    r"\b(?:cold|cough|coughing|snotty|runny|nose|rash|spots|diarrhoea|diarrhea|sick|vomiting|ear|teething|chickenpox|tooth)\b"
+)
 DURATION = re.compile(
     rf"(?:for|since|over|of|lasted|lasting|last|past|on\s+and\s+off\s+for|now)?\s*"
     rf"(?:nearly|almost|about|around|over|more\s+than|at\s+least|a\s+good)?\s*({NUM}|a|couple\s+of|few)\s*({UNIT_DAY}|nights?|{UNIT_WEEK}|fortnight)s?\b"
@@ -296,7 +324,9 @@ def _days_since_weekday(text: str, today: dt.date) -> Optional[int]:
     if not match:
         return None
     start = _weekday_index(match.group(1))
-    now_match = re.search(rf"\b(?:today\s+is|todays|its|it\s+is|now\s+its|and\s+its|now\s+it\s+is)\s+({WEEKDAY})\b", text[match.end():])
+    now_match = re.search(
+        rf"\b(?:today\s+is|todays|its|it\s+is|now\s+its|and\s+its|now\s+it\s+is)\s+({WEEKDAY})\b", text[match.end() :]
+    )
     end = _weekday_index(now_match.group(1)) if now_match else today.weekday()
     if start is None or end is None:
         return None
@@ -341,7 +371,7 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
             after = _word_after(clause, dmatch.end())
             if after in ("ago", "old", "before"):
                 continue
-            before = clause[max(0, dmatch.start() - 12): dmatch.start()]
+            before = clause[max(0, dmatch.start() - 12) : dmatch.start()]
             if re.search(r"\b(?:in|every|next|jabs)\s*$", before):
                 continue
             value = _duration_days(dmatch.group(1), dmatch.group(2))
@@ -349,7 +379,7 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
                 value -= 1
             if value is not None and (days is None or value > days):
                 days = value
-        since = _days_since_weekday(text[text.find(clause):], today) if re.search(r"\bsince\b", clause) else None
+        since = _days_since_weekday(text[text.find(clause) :], today) if re.search(r"\bsince\b", clause) else None
         if since is not None and (days is None or since > days):
             days = float(since)
         if days is None and re.search(r"\b(?:since|for)\s+(?:last\s+week|a\s+week|over\s+a\s+week)\b", clause):
@@ -360,7 +390,9 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
 
 
 # --- hours without a wee ----------------------------------------------------------
-CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|oclock|o\s*clock|this\s+morning|in\s+the\s+morning|at\s+night|tonight|this\s+evening|in\s+the\s+evening|this\s+afternoon)?\b")
+CLOCK = re.compile(
+    r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|oclock|o\s*clock|this\s+morning|in\s+the\s+morning|at\s+night|tonight|this\s+evening|in\s+the\s+evening|this\s+afternoon)?\b"
+)
 
 
 def _to_24h(hour: int, marker: Optional[str]) -> int:

@@ -200,13 +200,15 @@ class SignMatcher:
                 continue
             if any(phrase in joined for phrase in sign.get("unless_phrases", [])):
                 continue
-            if _excluded_near(options.get("exclude_near") or sign.get("exclude_near"), norms, words, start, end, clauses):
+            if _excluded_near(
+                options.get("exclude_near") or sign.get("exclude_near"), norms, words, start, end, clauses
+            ):
                 continue
             match = Match(sign_key, key, start, end, doc[start:end].text)
             downgrade = sign.get("downgrade")
             if downgrade and set(words[start:end]) & set(downgrade["words"]):
                 match = Match(downgrade["to"], key, start, end, match.text)
-            elif downgrade and set(words[max(0, start - DOWNGRADE_SPAN):start]) & set(downgrade["words"]):
+            elif downgrade and set(words[max(0, start - DOWNGRADE_SPAN) : start]) & set(downgrade["words"]):
                 match = Match(downgrade["to"], key, start, end, match.text)
             if _negated(norms, words, start, end, clauses):
                 scan.negated.setdefault(match.sign, match)
@@ -224,7 +226,6 @@ class SignMatcher:
                     match = Match(downgrade["to"], key, start, end, match.text)
             scan.present.setdefault(match.sign, match)
         return scan
-
 
 
 def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
@@ -255,7 +256,7 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
             is_conditional = words[i] in CONDITIONAL or (
                 words[i] == "in" and i + 1 < len(words) and words[i + 1] == "case"
             )
-            if not is_conditional or set(words[max(indices[0], i - 2):i]) & WHETHER_VERBS:
+            if not is_conditional or set(words[max(indices[0], i - 2) : i]) & WHETHER_VERBS:
                 continue
             end = i
             while end <= indices[-1] and words[end] not in {",", ";"}:
@@ -303,7 +304,7 @@ def _negated(norms: Sequence[str], words: Sequence[str], start: int, end: int, c
         if clauses[i] != clause:
             break
         if words[i] in NEGATION or norms[i] in NEGATION:
-            following = set(words[i + 1:min(i + 4, start)])
+            following = set(words[i + 1 : min(i + 4, start)])
             if following & PSEUDO_NEGATION:
                 return False
             if words[i] == "no" and i + 1 < len(words) and words[i + 1] in ("longer",):
@@ -328,7 +329,7 @@ def _resolution(words: Sequence[str], norms: Sequence[str], start: int, end: int
     text = " " + " ".join(words[i] for i in tail) + " "
     for i in tail:
         if norms[i] in RESOLVE_WORDS or words[i] in RESOLVE_WORDS:
-            before = words[max(0, i - 2):i]
+            before = words[max(0, i - 2) : i]
             if not (set(before) & NEGATION):
                 return "resolved"
     if any(f" {phrase} " in text for phrase in RESOLVE_PHRASES):
