@@ -37,7 +37,8 @@ def triage_state(tracker: Tracker) -> TriageState:
 def send(dispatcher: CollectingDispatcher, messages: List[Message]) -> None:
     for message in messages:
         kwargs: Dict[str, Any] = {}
-        if message.get("text"):
+        if message.get("text") and not message.get("custom"):
+            # a card carries its own text fallback; sending both would show it twice
             kwargs["text"] = message["text"]
         if message.get("buttons"):
             kwargs["buttons"] = message["buttons"]

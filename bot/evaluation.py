@@ -188,7 +188,14 @@ def write_report(path: Path, data: Path, outcomes: List[Outcome], values: Dict[s
         if o.predicted != o.item.label or not o.escalates
         or (o.item.label == "EMERGENCY" and not EMERGENCY_FIRST.search(o.first_sentence))
     ]  # fmt: skip
+    from bot.replies import emergency_first
+
+    fixed = emergency_first()["text"]
+    alarming = [o for o in outcomes if o.item.label != "EMERGENCY" and o.replies and o.replies[0].startswith(fixed)]
     lines = [f"# Evaluation of {data.name}", "", f"    {eval_line(values)}", "", "```", confusion(outcomes), "```", ""]
+    lines.append(f"Replies that lead with the 999 text for an item below emergency: {len(alarming)}")
+    lines += [f"- {o.item.conversation}#{o.item.turn} ({o.item.label}): {o.item.text!r}" for o in alarming]
+    lines.append("")
     lines.append(f"## Misses ({len(misses)})")
     for o in misses:
         kind = (

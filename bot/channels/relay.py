@@ -140,7 +140,9 @@ class Relay:
             return "throttled"
         if verdict is Verdict.DROP:
             if has_emergency_sign(inbound.text) and self.flood.emergency_allowed(inbound.sender_key):
-                logger.warning("%s: blocked for flooding, but the message has an emergency sign: 999 text sent", inbound.who)
+                logger.warning(
+                    "%s: blocked for flooding, but the message has an emergency sign: 999 text sent", inbound.who
+                )
                 self._spawn(self.send_fixed(inbound, [replies.emergency_first()], deliver))
                 return "emergency"
             logger.info("%s: blocked for flooding; message dropped", inbound.who)
@@ -194,7 +196,9 @@ class Relay:
         if not done:
             # Let Rasa finish in the background (cancelling could leave its lock held); the
             # parent gets the fixed text now, and the late answer is dropped.
-            logger.error("%s: the bot did not answer within %g s; sending the fixed guidance", inbound.who, self.turn_timeout)
+            logger.error(
+                "%s: the bot did not answer within %g s; sending the fixed guidance", inbound.who, self.turn_timeout
+            )
             turn.add_done_callback(lambda t: t.cancelled() or t.exception())
             return missing_guidance(text, [])
         turn.result()

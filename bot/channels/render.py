@@ -19,8 +19,9 @@ SMS_LIMIT = 1600
 WHATSAPP_LIMIT = 4096
 TELEGRAM_LIMIT = 4096
 
-# A paragraph break, a line break, or the space after the end of a sentence.
-_BREAK = re.compile(r"(\n[ \t]*\n\s*|\n|(?<=[.!?])[ \t]+)")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+# Inside a paragraph: a line break, or the space after the end of a sentence.
+_BREAK = re.compile(r"(\n|(?<=[.!?])[ \t]+)")
 _WORD_BREAK = re.compile(r"(\s+)")
 
 
@@ -100,14 +101,14 @@ def _fit(separator: str, piece: str, limit: int) -> List[Tuple[str, str]]:
     return chunks
 
 
-def _pieces(text: str) -> List[Tuple[str, str]]:
-    tokens = _BREAK.split(text)
+def _pieces(paragraph: str) -> List[Tuple[str, str]]:
+    """(separator before, piece) for each line or sentence of a paragraph."""
+    tokens = _BREAK.split(paragraph)
     pieces: List[Tuple[str, str]] = []
     separator = ""
     for index, token in enumerate(tokens):
         if index % 2 == 1:
-            # Of two breaks in a row keep the stronger one (more newlines).
-            separator = token if token.count("\n") >= separator.count("\n") else separator
+            separator = "\n" if "\n" in token or "\n" in separator else token
         elif token:
             pieces.append((separator, token))
             separator = ""
@@ -115,22 +116,36 @@ def _pieces(text: str) -> List[Tuple[str, str]]:
 
 
 def split_text(text: str, limit: int) -> List[str]:
-    """Split at paragraph, line or sentence boundaries into parts of at most `limit`."""
-    text = text.strip()
-    if not text:
-        return []
-    if text_length(text) <= limit:
-        return [text]
+    """Split into parts of at most `limit`, in order.
+
+    A paragraph that fits in a part is never split; a longer one fills the
+    current part line by line and sentence by sentence (then word by word).
+    """
     parts: List[str] = []
     current = ""
-    for separator, piece in _pieces(text):
-        for chunk_separator, chunk in _fit(separator, piece, limit):
-            candidate = current + chunk_separator + chunk if current else chunk
-            if text_length(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = chunk
+    for paragraph in _PARAGRAPH.split(text.strip()):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if text_length(candidate) <= limit:
+            current = candidate
+            continue
+        if text_length(paragraph) <= limit:
+            parts.append(current)
+            current = paragraph
+            continue
+        first = True
+        for separator, piece in _pieces(paragraph):
+            for chunk_separator, chunk in _fit(separator, piece, limit):
+                joiner = "\n\n" if first else chunk_separator
+                first = False
+                candidate = current + joiner + chunk if current else chunk
+                if text_length(candidate) <= limit:
+                    current = candidate
+                else:
+                    parts.append(current)
+                    current = chunk
     if current:
         parts.append(current)
     return [p.strip() for p in parts if p.strip()]

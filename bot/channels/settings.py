@@ -99,7 +99,7 @@ def api_base(env: Mapping[str, str], name: str, default: str) -> str:
 
 
 def bare_number(number: str) -> str:
-    """"whatsapp:+44..." and "+44..." name the same Twilio number."""
+    """The number without a "whatsapp:" prefix: both name the same Twilio number."""
     return number.strip().removeprefix("whatsapp:")
 
 

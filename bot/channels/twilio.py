@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import parse_qsl
 
 import aiohttp
@@ -26,8 +26,8 @@ from bot.channels import outbound
 from bot.channels.flood import FloodGuard
 from bot.channels.relay import Inbound, Relay
 from bot.channels.render import SMS_LIMIT, WHATSAPP_LIMIT, split_text
-from bot.channels.settings import DEFAULT_TWILIO_API, TwilioSettings, bare_number, flood_from_credentials
 from bot.channels.senders import log_id
+from bot.channels.settings import DEFAULT_TWILIO_API, TwilioSettings, bare_number, flood_from_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class FormParams(Dict[str, List[str]]):
     """Form fields with every value kept (blank ones too), as RequestValidator expects."""
 
     @classmethod
-    def parse(cls, raw: bytes) -> "FormParams":
+    def parse(cls, raw: bytes) -> FormParams:
         params = cls()
         for key, value in parse_qsl(raw.decode("utf8", errors="replace"), keep_blank_values=True):
             params.setdefault(key, []).append(value)
@@ -82,17 +82,19 @@ class TwilioSender:
         self.url = f"{settings.api_base}/2010-04-01/Accounts/{settings.account_sid}/Messages.json"
         self.auth = aiohttp.BasicAuth(settings.account_sid, settings.auth_token)
 
+    async def _post(self, session: aiohttp.ClientSession, to: str, from_: str, body: str) -> outbound.ApiResult:
+        form = {"To": to, "From": from_, "Body": body}
+        return await outbound.post(session, self.url, f"Twilio to {log_id('twilio', to)}", form=form, auth=self.auth)
+
     async def send(self, to: str, from_: str, parts: List[str]) -> bool:
-        label = f"Twilio to {log_id('twilio', to)}"
         all_sent = True
         async with aiohttp.ClientSession() as session:
             for part in parts:
-                result = await outbound.post(session, self.url, label, form={"To": to, "From": from_, "Body": part}, auth=self.auth)
+                result = await self._post(session, to, from_, part)
                 if not result.ok and isinstance(result.body, dict) and result.body.get("code") == TOO_LONG_ERROR:
-                    # WhatsApp through Twilio may still hold to the SMS limit: send it in SMS-sized parts.
+                    # WhatsApp through Twilio may still hold to the SMS limit: resend in SMS-sized parts.
                     for piece in split_text(part, SMS_LIMIT):
-                        retry = await outbound.post(session, self.url, label, form={"To": to, "From": from_, "Body": piece}, auth=self.auth)
-                        all_sent = all_sent and retry.ok
+                        all_sent = (await self._post(session, to, from_, piece)).ok and all_sent
                     continue
                 all_sent = all_sent and result.ok
         return all_sent
@@ -102,11 +104,11 @@ class TwilioInput(InputChannel):
     """WhatsApp and SMS through Twilio, with signature checks and non-blocking replies."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "twilio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
         settings = TwilioSettings(
@@ -145,7 +147,10 @@ class TwilioInput(InputChannel):
                 return response.text("request too large", status=413)
             params = FormParams.parse(raw)
             if not self.signed(request, params):
-                logger.warning("twilio webhook: missing or wrong X-Twilio-Signature from %s; refused", request.remote_addr or request.ip)
+                logger.warning(
+                    "twilio webhook: missing or wrong X-Twilio-Signature from %s; refused",
+                    request.remote_addr or request.ip,
+                )
                 return response.text("forbidden", status=403)
             twiml = response.text(EMPTY_TWIML, content_type="text/xml")
             sender = params.first("From")

@@ -58,7 +58,7 @@ def intent_level(tracker: DialogueStateTracker) -> Level:
 
 
 def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
-    """Assess the latest message in context; return (events, new level, message level)."""
+    """Assess the latest message in context; return (events, new level, assessment)."""
     context = context_from_tracker(tracker)
     assessment = assess(text, context)
     assessment.level = max(assessment.level, intent_level(tracker))
@@ -82,7 +82,7 @@ def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
     ):
         if value is not None:
             events.append(SlotSet(slot, round(float(value), 2)))
-    return events, level, assessment.level
+    return events, level, assessment
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> Optional[List[str]]:
@@ -132,20 +132,22 @@ class SafetyPolicy(Policy):
             if not text:
                 return self._abstain(domain)
             try:
-                events, level, message_level = assessment_events(tracker, text)
+                events, level, assessment = assessment_events(tracker, text)
             except Exception:
-                logger.exception("safety assessment failed; the fallback reply still carries 999/111")
+                logger.exception("safety assessment failed; the reply guard still sends the 999/111 line")
                 return self._abstain(domain)
             if level == Level.EMERGENCY:
                 return self._predict(domain, UTTER_EMERGENCY, events)
-            if message_level == Level.URGENT:
+            if assessment.level == Level.URGENT or assessment.answers_question:
+                # Urgent messages, and answers to the bot's own questions, are triaged
+                # whatever intent the model guessed.
                 return self._predict(domain, ACTION_TRIAGE, events)
             return self._abstain(domain, events)
         if done == [UTTER_EMERGENCY]:
             return self._predict(domain, ACTION_ESCALATE)
         if done and done[0] == UTTER_EMERGENCY and done[-1] == ACTION_ESCALATE:
             return self._predict(domain, ACTION_LISTEN_NAME)
-        if done == [ACTION_TRIAGE] and Level.parse(tracker.get_slot(slots.MESSAGE_LEVEL)) == Level.URGENT:
+        if done == [ACTION_TRIAGE]:
             return self._predict(domain, ACTION_LISTEN_NAME)
         return self._abstain(domain)
 

@@ -23,6 +23,9 @@ from bot.safety import Level, assess
 logger = logging.getLogger(__name__)
 
 EMERGENCY_INTENT = "report_emergency_sign"
+# When the model alone says "emergency" but the engine finds no emergency sign,
+# the message is treated as a description of the child (triage, not 999).
+DESCRIBE_INTENT = "describe_sick_child"
 SAFETY_KEY = "safety"
 
 
@@ -65,9 +68,18 @@ class RedFlagOverride(GraphComponent):
             logger.exception("red-flag engine failed; treating the message as unclear")
             return
         message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
-        if assessment.level != Level.EMERGENCY:
-            return
         predicted = message.get(INTENT) or {}
+        if assessment.level != Level.EMERGENCY:
+            if predicted.get("name") == self.intent:
+                # Emergencies are decided by the deterministic engine alone, both ways.
+                message.set("overridden_intent", predicted, add_to_output=True)
+                replacement = {"name": DESCRIBE_INTENT, "confidence": predicted.get("confidence", 0.0)}
+                ranking = [replacement] + [
+                    r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") not in (self.intent, DESCRIBE_INTENT)
+                ]
+                message.set(INTENT, replacement, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            return
         if predicted.get("name") == self.intent:
             predicted = dict(predicted, confidence=1.0)
         else:

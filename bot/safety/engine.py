@@ -112,6 +112,8 @@ class Assessment:
     resolved: List[str] = field(default_factory=list)
     answered: Optional[str] = None
     unsure: bool = False
+    # The message answers the question the bot asked last (awaiting).
+    answers_question: bool = False
 
     @property
     def signs(self) -> List[str]:
@@ -243,6 +245,17 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
             add(REPORTED_RED_FLAG, Level.EMERGENCY, normalised[:60])
             answered = "affirm"
 
+    answers_question = False
+    if ctx.awaiting == "age":
+        answers_question = message_age is not None
+    elif ctx.awaiting == "temperature":
+        answers_question = message_temp is not None or bool(DENY.search(normalised))
+    elif ctx.awaiting in QUESTION_SIGNS:
+        words = [w for w in scan.words if w.isalnum()]
+        bare = len(words) <= BARE_ANSWER_WORDS or bool(set(words) & QUESTION_TOPICS.get(ctx.awaiting, set()))
+        answers_question = bare and bool(AFFIRM.search(normalised) or DENY.search(normalised) or UNSURE.search(normalised))
+        answers_question = answers_question or bool(findings)
+
     # --- who and what the message is about -----------------------------------------
     complaint_vocab = set(guidance.vocabulary("complaint_words"))
     outside = [i for i in range(len(scan.words)) if i not in scan.hypothetical_tokens]
@@ -305,6 +318,7 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
         resolved=sorted(scan.resolved),
         answered=answered,
         unsure=unsure,
+        answers_question=answers_question,
     )
 
 

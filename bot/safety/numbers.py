@@ -303,7 +303,7 @@ OTHER_ILLNESS = re.compile(
     r"\b(?:cold|cough|coughing|snotty|runny|nose|rash|spots|diarrhoea|diarrhea|sick|vomiting|ear|teething|chickenpox|tooth)\b"
 )
 DURATION = re.compile(
-    rf"(?:for|since|over|of|lasted|lasting|last|past|on\s+and\s+off\s+for|now)?\s*"
+    rf"(?P<pre>\b(?:for|since|over|of|lasted|lasting|last|past|on\s+and\s+off\s+for|now|been)\b)?\s*"
     rf"(?:nearly|almost|about|around|over|more\s+than|at\s+least|a\s+good)?\s*({NUM}|a|couple\s+of|few)\s*({UNIT_DAY}|nights?|{UNIT_WEEK}|fortnight)s?\b"
 )
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -368,13 +368,15 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
             word = nth.group(1)
             days = float(ORDINALS.get(word) or int(re.sub(r"\D", "", word)))
         for dmatch in DURATION.finditer(clause):
+            if not has_fever_word and not dmatch.group("pre"):
+                continue  # a bare "10 weeks" answers "how old?", it is not a duration
             after = _word_after(clause, dmatch.end())
             if after in ("ago", "old", "before"):
                 continue
             before = clause[max(0, dmatch.start() - 12) : dmatch.start()]
             if re.search(r"\b(?:in|every|next|jabs)\s*$", before):
                 continue
-            value = _duration_days(dmatch.group(1), dmatch.group(2))
+            value = _duration_days(dmatch.group(2), dmatch.group(3))
             if value is not None and re.search(r"\bnearly|almost\b", dmatch.group(0)) and value >= 7:
                 value -= 1
             if value is not None and (days is None or value > days):

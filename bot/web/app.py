@@ -20,11 +20,11 @@ def create_app(origin: RasaOrigin, name: str = "parent_web") -> Sanic:
     page = render_page(origin)
     headers = page_headers(origin)
 
-    @app.get("/")
+    @app.route("/", methods=["GET", "HEAD"])
     async def parent_page(_: Request) -> HTTPResponse:
         return response.html(page, headers=headers)
 
-    @app.get("/health")
+    @app.route("/health", methods=["GET", "HEAD"])
     async def health(_: Request) -> HTTPResponse:
         return response.json({"status": "ok", "rasa_url": origin.http})
 
