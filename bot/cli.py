@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -90,21 +91,46 @@ def train(force: bool = False, config: str = "config.yml", out: Path = MODELS, n
     return model
 
 
-def write_endpoints(action_port: int = 5055, tracker_db: Optional[Path] = None, path: Optional[Path] = None) -> Path:
+def action_token(env: Optional[Dict[str, str]] = None) -> str:
+    """The secret the Rasa server sends to the action server (generated per run if unset)."""
+    env = os.environ if env is None else env
+    return env.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(32)
+
+
+def write_endpoints(
+    action_port: int = 5055,
+    tracker_db: Optional[Path] = None,
+    path: Optional[Path] = None,
+    token: str = "",
+    env: Optional[Dict[str, str]] = None,
+) -> Path:
+    """endpoints.yml for this run: action server (with its secret), tracker and lock stores."""
+    import yaml
+
+    from bot.config import load_settings
+
+    settings = load_settings(env)
     VAR.mkdir(exist_ok=True)
-    tracker_db = tracker_db or VAR / "tracker.db"
+    store = settings.tracker_store_endpoint()
+    if tracker_db is not None and not settings.production:
+        store["db"] = str(tracker_db)
+    endpoints: Dict[str, object] = {
+        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook", "headers": {"X-Action-Token": token}},
+        "tracker_store": store,
+        "nlg": {"type": "bot.nlg.GuidanceNaturalLanguageGenerator"},
+    }
+    lock_store = settings.lock_store_endpoint()
+    if lock_store:
+        endpoints["lock_store"] = lock_store
     path = path or VAR / "endpoints.yml"
-    path.write_text(
-        "# written by `python -m bot run` from endpoints.yml\n"
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{tracker_db}"\n'
-        "nlg:\n  type: bot.nlg.GuidanceNaturalLanguageGenerator\n"
-    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# written by `python -m bot run` (see endpoints.yml and bot/config.py)\n" + yaml.safe_dump(endpoints))
+    path.chmod(0o600)
     return path
 
 
 def action_server_command(port: int) -> List[str]:
-    return [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return [PYTHON, "-m", "actions.server", "--port", str(port)]
 
 
 def rasa_server_command(port: int, endpoints: Path, model: Path = MODEL_PATH,
@@ -112,6 +138,8 @@ def rasa_server_command(port: int, endpoints: Path, model: Path = MODEL_PATH,
     return [
         PYTHON, "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
         "--credentials", str(credentials or ROOT / "credentials.yml"), "--port", str(port), "--cors", "*",
+        "--logging-config-file", str(ROOT / "bot" / "logging.yml"),
+        "--interface", os.environ.get("BIND_HOST", "127.0.0.1"),
     ]  # fmt: skip
 
 
@@ -185,9 +213,14 @@ def stop(processes: List[subprocess.Popen]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
+
+    settings = load_settings()
     model = train()
-    endpoints = write_endpoints(args.action_port)
+    token = action_token()
+    endpoints = write_endpoints(args.action_port, token=token)
     credentials, channel_notes = write_credentials()
+    run_env = {"ACTION_SERVER_TOKEN": token}
     logs = VAR / "logs"
     processes: List[subprocess.Popen] = []
 
@@ -199,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
     started = time.monotonic()
-    actions = start(action_server_command(args.action_port), logs / "actions.log")
+    actions = start(action_server_command(args.action_port), logs / "actions.log", run_env)
     processes.append(actions)
     rasa = start(rasa_server_command(args.port, endpoints, model, credentials), logs / "rasa.log")
     processes.append(rasa)
@@ -225,7 +258,13 @@ def run(args: argparse.Namespace) -> int:
         + web_line
         + f"   Rasa server      http://127.0.0.1:{args.port}/  (REST: POST /webhooks/rest/webhook, socket.io: /socket.io)\n"
         f"   action server    http://127.0.0.1:{args.action_port}/webhook\n"
-        f"   tracker store    SQLite {VAR / 'tracker.db'}\n"
+        + (
+            f"   tracker store    PostgreSQL {settings.db_host}:{settings.db_port}/{settings.db_name}; "
+            f"lock store Redis {settings.redis_host}:{settings.redis_port}\n"
+            if settings.production
+            else f"   tracker store    SQLite {settings.sqlite_path}\n"
+        )
+        + f"   profile          {settings.profile}\n"
         f"   logs             {logs}/\n"
         + "".join(f"   {note}\n" for note in channel_notes)
         + "   Ctrl-C stops everything.\n",

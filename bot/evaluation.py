@@ -98,7 +98,7 @@ def reply_texts(messages: Sequence[Dict[str, Any]]) -> List[str]:
 class Bot:
     """The trained model and the action server, driven in-process like the REST channel."""
 
-    def __init__(self, model: Path, action_port: int) -> None:
+    def __init__(self, model: Path, action_port: int, token: str) -> None:
         import logging
 
         from rasa.core.agent import Agent
@@ -212,18 +212,19 @@ def write_report(path: Path, data: Path, outcomes: List[Outcome], values: Dict[s
 
 def evaluate(paths: Sequence[Path], out: Path, model: Optional[Path] = None) -> Dict[str, Dict[str, float]]:
     """Run every file; return its figures by file name."""
-    from bot.cli import MODEL_PATH, action_server_command, child_env, wait_for
+    from bot.cli import MODEL_PATH, action_server_command, action_token, child_env, wait_for
 
     model = model or MODEL_PATH
     port = free_port()
+    token = action_token()
     log = open(out / "eval-actions.log", "ab") if out.mkdir(parents=True, exist_ok=True) is None else None
     server = subprocess.Popen(action_server_command(port), cwd=Path(__file__).resolve().parent.parent,
-                              env=child_env(), stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+                              env=child_env(ACTION_SERVER_TOKEN=token), stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     results: Dict[str, Dict[str, float]] = {}
     try:
         if not wait_for(f"http://127.0.0.1:{port}/health", 60, server):
             raise RuntimeError("the action server did not start (see results/eval-actions.log)")
-        bot = Bot(model, port)
+        bot = Bot(model, port, token)
         for data in paths:
             started = time.monotonic()
             outcomes = asyncio.run(run_items(bot, read_items(data)))

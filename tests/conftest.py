@@ -29,6 +29,9 @@ class Servers:
     processes: List[subprocess.Popen]
     rasa_port: int
     action_port: int
+    action_token: str = ""
+    endpoints: Optional[Path] = None
+    credentials: Optional[Path] = None
 
     @property
     def rest_url(self) -> str:
@@ -44,14 +47,21 @@ def start_servers(var_dir: Path, env: Optional[Dict[str, str]] = None) -> Server
         pytest.fail("no trained model: run `python -m bot prepare` (make test does this first)")
     rasa_port, action_port = free_port(), free_port()
     var_dir.mkdir(parents=True, exist_ok=True)
-    endpoints = cli.write_endpoints(action_port, var_dir / "tracker.db", var_dir / "endpoints.yml")
     merged_env = {**os.environ, **(env or {})}
+    token = cli.action_token(merged_env)
+    env = {**(env or {}), "ACTION_SERVER_TOKEN": token, "BOT_VAR_DIR": str(var_dir)}
+    merged_env.update(env)
+    endpoints = cli.write_endpoints(
+        action_port, var_dir / "tracker.db", var_dir / "endpoints.yml", token=token, env=merged_env
+    )
     credentials, _ = cli.write_credentials(var_dir / "credentials.yml", merged_env)
     logs = var_dir / "logs"
     actions = cli.start(cli.action_server_command(action_port), logs / "actions.log", env)
     rasa = cli.start(cli.rasa_server_command(rasa_port, endpoints, credentials=credentials), logs / "rasa.log", env)
-    servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", var_dir,
-                      [actions, rasa], rasa_port, action_port)  # fmt: skip
+    servers = Servers(
+        f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", var_dir, [actions, rasa], rasa_port,
+        action_port, token, endpoints, credentials,
+    )  # fmt: skip
     if not cli.wait_for(f"{servers.action_url}/health", 90, actions) or not cli.wait_for(
         f"{servers.rasa_url}/", 240, rasa
     ):

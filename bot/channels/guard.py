@@ -1,28 +1,40 @@
 """Never silence: every turn on every channel ends with urgent-care guidance.
 
-`guarded(on_new_message)` wraps Rasa's message handler for any channel. The
-parent's text is prepared (bot.channels.user_text); the bot's replies are
-recorded; and if the bot sent nothing (action server down, an exception), or
-an emergency sign in the message is not answered with the 999 text first, the
-fixed text is sent anyway.
+`guarded(on_new_message)` wraps Rasa's message handler for any channel:
+  * the parent's text is prepared first (bot.channels.user_text);
+  * the bot's replies for the turn are held until the turn is complete;
+  * if storage failed (bot.storage: fail closed), the parent gets the fixed
+    guidance text instead of an answer built without the conversation's
+    history, the message is spooled and an alert is logged;
+  * if the bot sent nothing (action server down, an exception), or an emergency
+    sign in the message is not answered with the 999 text first, the fixed text
+    is sent anyway, first.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+import os
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List
 
+import rasa.core.actions.action as rasa_actions
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot import replies
 from bot.channels.user_text import MAX_TEXT_CHARS, prepare_text
 from bot.guidance import load_guidance
+from bot.logs import REQUEST_ID
 from bot.safety import Level, assess
+from bot.storage.tracker_store import STORAGE_FAILURE, StorageUnavailable, spool_user_message
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
+# Rasa waits up to 5 minutes for the action server; a parent must not. After this
+# the turn is answered by the guard (the emergency text never needs the action server).
+rasa_actions.DEFAULT_REQUEST_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10"))
 
 
 def safe_sender_id(sender: str) -> str:
@@ -32,80 +44,103 @@ def safe_sender_id(sender: str) -> str:
     return "h-" + hashlib.sha256(sender.encode("utf8", "surrogatepass")).hexdigest()
 
 
-def missing_guidance(user_text: str, sent: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Messages to add so that this turn is never silent and never under-triaged."""
+def is_emergency(user_text: str) -> bool:
     try:
-        emergency = assess(user_text).level == Level.EMERGENCY
+        return assess(user_text).level == Level.EMERGENCY
     except Exception:
         logger.exception("safety engine failed inside the reply guard")
-        emergency = False
-    first_text = replies.message_text(sent[0]) if sent else ""
+        return False
+
+
+def missing_guidance(user_text: str, sent: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Messages to add so that this turn is never silent and never under-triaged.
+
+    An emergency text returned here must go first."""
     emergency_text = replies.emergency_first()["text"]
-    if emergency and not first_text.startswith(emergency_text):
-        logger.warning("emergency sign without the 999 text first; sending it (guard)")
+    first_text = replies.message_text(sent[0]) if sent else ""
+    if is_emergency(user_text) and not first_text.startswith(emergency_text):
+        logger.warning("emergency sign without the 999 text first; the guard sends it")
         return [replies.emergency_first()]
     if not sent:
-        logger.error("the bot sent nothing for this message; sending the failure text (guard)")
+        logger.error("the bot sent nothing for this message; the guard sends the failure text")
         return [replies.failure()]
     if not replies.has_escalation(sent):
         return [replies.message("safety_line")]
     return []
 
 
-class RecordingOutputChannel(OutputChannel):
-    """Passes every bot message on to the real channel and keeps a copy."""
+def final_replies(user_text: str, sent: List[Dict[str, Any]], storage_failure: str | None) -> List[Dict[str, Any]]:
+    """What the parent receives for this turn."""
+    if storage_failure:
+        first = [replies.emergency_first()] if is_emergency(user_text) else []
+        return first + [replies.failure()]
+    extra = missing_guidance(user_text, sent)
+    if extra and extra[0].get("text", "").startswith(replies.emergency_first()["text"]):
+        return extra + sent
+    return sent + extra
+
+
+class BufferingOutputChannel(OutputChannel):
+    """Holds the bot's messages for one turn; the guard decides what is sent."""
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.sent: List[Dict[str, Any]] = []
 
-    @classmethod
-    def name(cls) -> str:
-        return "recording"
+    def name(self) -> str:  # type: ignore[override]  # responses per channel need the real name
+        return self.inner.name()
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         self.sent.append(dict(message))
-        await self.inner.send_response(recipient_id, message)
 
 
-def cap_notice(original_length: int) -> Dict[str, Any]:
+def cap_notice() -> Dict[str, Any]:
     return {"text": load_guidance().text("long_message_cap", limit=f"{MAX_TEXT_CHARS:,}")}
 
 
 def guarded(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
 ) -> Callable[[UserMessage], Awaitable[None]]:
+    from bot import logs
+
+    logs.configure()
+
     async def handler(message: UserMessage) -> None:
-        raw = message.text or ""
-        prepared = prepare_text(raw)
-        output = RecordingOutputChannel(message.output_channel)
+        REQUEST_ID.set(uuid.uuid4().hex[:12])
+        STORAGE_FAILURE.set(None)
+        inner = message.output_channel
         sender = safe_sender_id(str(message.sender_id))
+        prepared = prepare_text(message.text or "")
         if not prepared.text:
-            await output.send_response(sender, replies.message("ask_for_text", "safety_line"))
+            await inner.send_response(sender, replies.message("ask_for_text", "safety_line"))
             return
+        buffer = BufferingOutputChannel(inner)
         safe_message = UserMessage(
             prepared.text,
-            output,
+            buffer,
             sender,
             parse_data=None,
             input_channel=message.input_channel,
             message_id=message.message_id,
             metadata=message.metadata,
         )
+        failure = None
         try:
             await on_new_message(safe_message)
+        except StorageUnavailable as error:
+            failure = str(error)
         except Exception:
             logger.exception("handling a message failed; the parent still gets the guidance text")
-        sent_before = list(output.sent)
-        for extra in missing_guidance(prepared.text, sent_before):
-            if extra.get("text", "").startswith(replies.emergency_first()["text"]):
-                # The emergency text must come first: on a collecting channel we can reorder.
-                messages: Optional[list] = getattr(message.output_channel, "messages", None)
-                if isinstance(messages, list):
-                    messages.insert(0, {"recipient_id": sender, **extra})
-                    continue
-            await output.send_response(sender, extra)
+        failure = failure or STORAGE_FAILURE.get()
+        if failure:
+            try:
+                spool_user_message(sender, prepared.text, failure)
+            except OSError:
+                logger.exception("could not spool the message")
+            logger.error("storage unavailable: the parent got the fixed guidance text (alert)")
+        for reply in final_replies(prepared.text, buffer.sent, failure):
+            await inner.send_response(sender, reply)
         if prepared.capped:
-            await output.send_response(sender, cap_notice(prepared.original_length))
+            await inner.send_response(sender, cap_notice())
 
     return handler

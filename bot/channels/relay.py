@@ -145,7 +145,7 @@ class Relay:
                 )
                 self._spawn(self.send_fixed(inbound, [replies.emergency_first()], deliver))
                 return "emergency"
-            logger.info("%s: blocked for flooding; message dropped", inbound.who)
+            logger.warning("%s: blocked for flooding; message dropped", inbound.who)
             return "dropped"
         self._spawn(self.run_turn(inbound, deliver))
         return "queued"

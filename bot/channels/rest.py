@@ -85,6 +85,17 @@ class SafeRestInput(RestInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/live", methods=["GET"])
+        async def live(_: Request) -> HTTPResponse:
+            return response.json({"live": True})
+
+        @webhook.route("/ready", methods=["GET"])
+        async def ready(request: Request) -> HTTPResponse:
+            from bot.health import readiness
+
+            checks = await readiness(getattr(request.app.ctx, "agent", None))
+            return response.json(checks, status=200 if checks["ready"] else 503)
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:

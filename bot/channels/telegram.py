@@ -31,7 +31,6 @@ from sanic.response import HTTPResponse
 
 from bot.channels import telegram_api
 from bot.channels.flood import FloodGuard
-from bot.channels.render import TELEGRAM_LIMIT
 from bot.channels.settings import (
     DEFAULT_TELEGRAM_API,
     TELEGRAM_PATH,
@@ -118,6 +117,7 @@ class TelegramInput(InputChannel):
         # Imported here so that `python -m bot.channels.telegram set-webhook` does not load
         # the safety engine (spaCy) just to call one API method.
         from bot.channels.relay import Inbound, Relay
+        from bot.channels.render import TELEGRAM_LIMIT
 
         relay = Relay(on_new_message, self.flood)
         webhook = Blueprint(f"bot_telegram_{id(self)}", __name__)

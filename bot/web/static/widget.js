@@ -429,8 +429,10 @@
     this.waitForReply();
   };
 
+  // Messages typed while offline wait here, and go out after session_request on reconnect
+  // (so that the replies come back to this page's room).
   Widget.prototype.emit = function (event, data) {
-    if (this.socket) this.socket.emit(event, data);
+    if (this.socket && this.socket.connected) this.socket.emit(event, data);
     else this.pending.push([event, data]);
   };
 
@@ -485,6 +487,7 @@
   Widget.prototype.startAgain = function () {
     this.state = { sessionId: newSessionId(), messages: [] };
     this.store.save(this.state);
+    this.pending = [];
     window.clearTimeout(this.noReplyTimer);
     this.typing.hidden = true;
     this.log.textContent = "";
@@ -504,6 +507,9 @@
       self.root.setAttribute("data-connection", "connected");
       if (self.notice === "offline") self.hideNotice();
       socket.emit("session_request", { session_id: self.state.sessionId });
+      self.pending.splice(0).forEach(function (item) {
+        socket.emit(item[0], item[1]);
+      });
     });
     socket.on("session_confirm", function (sessionId) {
       var id = sessionId && typeof sessionId === "object" ? sessionId.session_id : sessionId;
@@ -526,9 +532,6 @@
       self.showNotice("offline");
     });
     this.socket = socket;
-    this.pending.splice(0).forEach(function (item) {
-      socket.emit(item[0], item[1]);
-    });
   };
 
   // --- loading -----------------------------------------------------------------

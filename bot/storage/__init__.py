@@ -1,0 +1,1 @@
+"""Storage: the fail-closed SQL tracker store."""
