@@ -1,81 +1,31 @@
-"""Shared fixtures: real servers on free ports, each test session with its own var/ dir."""
+"""Shared fixtures: real servers on free ports, each with its own var/ dir."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, Optional
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot import stack
+from bot.stack import Servers, free_port
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Servers:
-    rasa_url: str
-    action_url: str
-    var_dir: Path
-    processes: List[subprocess.Popen]
-    rasa_port: int
-    action_port: int
-    action_token: str = ""
-    endpoints: Optional[Path] = None
-    credentials: Optional[Path] = None
-
-    @property
-    def rest_url(self) -> str:
-        return f"{self.rasa_url}/webhooks/rest/webhook"
+__all__ = ["Servers", "free_port", "start_servers"]
 
 
 def start_servers(var_dir: Path, env: Optional[Dict[str, str]] = None) -> Servers:
-    """Start the action server and the Rasa server; `env` adds environment variables
-    (for example messaging-channel settings, which also decide the channels enabled)."""
-    from bot import cli
-
-    if not cli.MODEL_PATH.is_file():
-        pytest.fail("no trained model: run `python -m bot prepare` (make test does this first)")
-    rasa_port, action_port = free_port(), free_port()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    merged_env = {**os.environ, **(env or {})}
-    token = cli.action_token(merged_env)
-    env = {**(env or {}), "ACTION_SERVER_TOKEN": token, "BOT_VAR_DIR": str(var_dir)}
-    merged_env.update(env)
-    endpoints = cli.write_endpoints(
-        action_port, var_dir / "tracker.db", var_dir / "endpoints.yml", token=token, env=merged_env
-    )
-    credentials, _ = cli.write_credentials(var_dir / "credentials.yml", merged_env)
-    logs = var_dir / "logs"
-    actions = cli.start(cli.action_server_command(action_port), logs / "actions.log", env)
-    rasa = cli.start(cli.rasa_server_command(rasa_port, endpoints, credentials=credentials), logs / "rasa.log", env)
-    servers = Servers(
-        f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", var_dir, [actions, rasa], rasa_port,
-        action_port, token, endpoints, credentials,
-    )  # fmt: skip
-    if not cli.wait_for(f"{servers.action_url}/health", 90, actions) or not cli.wait_for(
-        f"{servers.rasa_url}/", 240, rasa
-    ):
-        cli.stop(servers.processes)
-        log = (logs / "rasa.log").read_text(errors="replace")[-3000:]
-        pytest.fail(f"servers did not start; rasa.log tail:\n{log}")
-    return servers
+    """Start the action server and the Rasa server (see bot.stack.start_servers)."""
+    try:
+        return stack.start_servers(var_dir, env)
+    except stack.StackError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     """The action server and the Rasa server (REST + socket.io) with a SQLite tracker store."""
-    from bot import cli
-
     running = start_servers(tmp_path_factory.mktemp("var"))
     yield running
-    cli.stop(running.processes)
+    running.stop()

@@ -18,7 +18,8 @@ import pytest
 
 from bot import cli
 from bot.replies import emergency_first, failure
-from tests.conftest import free_port, start_servers
+from bot.stack import free_port
+from tests.conftest import start_servers
 from tests.production.conftest import PG_PORT, TcpProxy, production_env, require_services
 
 pytestmark = pytest.mark.slow
