@@ -11,12 +11,18 @@ DATA     ?= ../shared/eval/devset.tsv
 # Look for 3.10 on PATH first, then in pyenv.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls -1 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 2>/dev/null | tail -1)
 
-.PHONY: help install run test eval lint format clean
+# `make run PROFILE=production` and friends: pass these settings on to every command.
+export PROFILE DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD REDIS_HOST REDIS_PORT
+
+.PHONY: help install browser run test eval soak bench safety-report telegram-webhook lint format clean
 
 help:
 	@echo "make run    install, build, train if needed, start the assistant"
 	@echo "make test   install, build, train if needed, run every test"
 	@echo "make eval DATA=path   score a labelled .tsv or .yml file against the real bot"
+	@echo "make soak    a bounded load on a fresh local set-up (errors and lost events must be 0)"
+	@echo "make bench   benchmark against a stock Rasa set-up, side by side"
+	@echo "make safety-report    tests + evaluation, then docs/safety/REPORT.md"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -31,12 +37,37 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 install: $(STAMP)
 
+# Chromium (Debian) and the npm packages the browser tests serve locally.
+BROWSER_STAMP := node_modules/.installed
+$(BROWSER_STAMP): package.json package-lock.json scripts/install-browser.sh
+	bash scripts/install-browser.sh
+	@touch $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
+
 run: install
 	$(PY) -m bot run
 
-test: install
+test: install browser
 	$(PY) -m bot prepare
 	$(PY) -m pytest
+
+soak: install
+	$(PY) -m bot prepare
+	$(PY) -m bot.soak
+
+bench: install
+	$(PY) -m bot prepare
+	$(PY) -m bench
+
+safety-report: install browser
+	$(PY) -m bot prepare
+	$(PY) -m pytest -p tests.hazard_plugin || true
+	$(PY) -m bot eval ../shared/eval/devset.tsv ../shared/eval/conversations.yml
+	$(PY) -m bot.safety_case report
+
+telegram-webhook: install
+	$(PY) -m bot.channels.telegram set-webhook --url "$(URL)"
 
 eval: install
 	$(PY) -m bot prepare

@@ -43,12 +43,14 @@ class StackError(RuntimeError):
     pass
 
 
-def start_servers(var_dir: Path, env: Optional[Dict[str, str]] = None) -> Servers:
+def start_servers(
+    var_dir: Path, env: Optional[Dict[str, str]] = None, rasa_port: Optional[int] = None, action_port: Optional[int] = None
+) -> Servers:
     """Start the action server and the Rasa server; `env` adds environment variables
     (PROFILE, DB_*, messaging-channel settings, which also decide the channels enabled)."""
     if not cli.MODEL_PATH.is_file():
         raise StackError("no trained model: run `python -m bot prepare` (make test does this first)")
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port = rasa_port or free_port(), action_port or free_port()
     var_dir.mkdir(parents=True, exist_ok=True)
     merged_env = {**os.environ, **(env or {})}
     token = cli.action_token(merged_env)

@@ -12,13 +12,15 @@ from bot import stack
 from bot.stack import Servers, free_port
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-__all__ = ["Servers", "free_port", "start_servers"]
+ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "Servers", "free_port", "start_servers"]
 
 
-def start_servers(var_dir: Path, env: Optional[Dict[str, str]] = None) -> Servers:
-    """Start the action server and the Rasa server (see bot.stack.start_servers)."""
+def start_servers(var_dir: Path, env: Optional[Dict[str, str]] = None, **ports: int) -> Servers:
+    """Start the action server and the Rasa server (see bot.stack.start_servers;
+    `rasa_port=` / `action_port=` fix the ports when a URL must be known first)."""
     try:
-        return stack.start_servers(var_dir, env)
+        return stack.start_servers(var_dir, env, **ports)
     except stack.StackError as error:
         pytest.fail(str(error))
 

@@ -84,6 +84,18 @@ def flood_reply() -> List[Message]:
     return [replies.message("safety_line")]
 
 
+class ReplyCollector(CollectingOutputChannel):
+    """Collects the bot's replies for one turn, named after the real channel so that
+    responses with `channel: twilio` or `channel: telegram` variants pick them."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__()
+        self.channel = channel
+
+    def name(self) -> str:  # type: ignore[override]
+        return self.channel
+
+
 class SenderLocks:
     """One asyncio lock per sender, dropped when nobody waits: turns run in arrival order."""
 
@@ -188,7 +200,7 @@ class Relay:
         if payload is not None:
             logger.debug("%s: option %r stands for %r", inbound.who, text, payload)
             text = payload
-        collector = CollectingOutputChannel()
+        collector = ReplyCollector(inbound.channel)
         message = UserMessage(text, collector, sender, input_channel=inbound.channel,
                               message_id=inbound.message_id, metadata=dict(inbound.metadata) or None)  # fmt: skip
         turn = asyncio.ensure_future(self.handler(message))

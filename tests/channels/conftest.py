@@ -8,7 +8,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
-from unittest import mock
 
 import pytest
 import requests
@@ -129,7 +128,6 @@ def channel_servers(
     rasa_port, action_port = root.free_port(), root.free_port()
     env = channel_env(rasa_port, fake_twilio.url, fake_telegram.url)
     var_dir: Path = tmp_path_factory.mktemp("channels-var")
-    with mock.patch.object(root, "free_port", side_effect=[rasa_port, action_port]):
-        servers = root.start_servers(var_dir, env=env)
+    servers = root.start_servers(var_dir, env=env, rasa_port=rasa_port, action_port=action_port)
     yield ChannelServers(servers, env, fake_twilio, fake_telegram)
     cli.stop(servers.processes)

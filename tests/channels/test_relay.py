@@ -167,3 +167,17 @@ async def test_blank_text_is_treated_as_unsupported(text: str) -> None:
     relay.accept(inbound(text), outbox.deliver)
     await relay.drain()
     assert outbox.texts == [ASK_FOR_TEXT] and seen == []
+
+
+async def test_the_bot_sees_the_real_channel_name() -> None:
+    names: List[str] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        names.append(message.output_channel.name())
+        await message.output_channel.send_response(message.sender_id, {"text": "hello 111"})
+
+    relay = relay_for(on_new_message)
+    outbox = Outbox()
+    relay.accept(inbound("hello", channel="telegram"), outbox.deliver)
+    await relay.drain()
+    assert names == ["telegram"]
