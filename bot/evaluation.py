@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import socket
 import subprocess
@@ -105,8 +106,13 @@ class Bot:
         from rasa.utils.common import configure_logging_and_warnings
         from rasa.utils.log_utils import configure_structlog
 
-        configure_logging_and_warnings(logging.WARNING)
+        previous = os.environ.get("LOG_LEVEL")
+        configure_logging_and_warnings(logging.WARNING)  # it also writes LOG_LEVEL into os.environ
         configure_structlog(logging.WARNING)
+        if previous is None:
+            os.environ.pop("LOG_LEVEL", None)
+        else:
+            os.environ["LOG_LEVEL"] = previous
         from rasa.core.utils import read_endpoints_from_path
 
         from bot.channels.guard import guarded

@@ -12,7 +12,7 @@ from bot.cli import MODEL_PATH, ROOT, child_env
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rasa", *args], cwd=ROOT, env=child_env(), capture_output=True,
+    return subprocess.run([sys.executable, "-m", "rasa", *args], cwd=ROOT, env=child_env(LOG_LEVEL="INFO"), capture_output=True,
                           text=True, timeout=900)  # fmt: skip
 
 
