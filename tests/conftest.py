@@ -12,6 +12,7 @@ from bot import stack
 from bot.stack import Servers, free_port
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+pytest_plugins = ["tests.hazard_plugin"]
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["ROOT", "Servers", "free_port", "start_servers"]
 

@@ -13,7 +13,7 @@ from bot.web.security import rasa_origin
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bot.web", description="The parent web chat page and widget.")
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"), help="address to listen on")
+    parser.add_argument("--host", default=os.environ.get("BIND_HOST", "127.0.0.1"), help="address to listen on")
     parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8000)))
     parser.add_argument(
         "--rasa-url",

@@ -53,6 +53,7 @@ def test_red_flag_gets_the_999_text_first_and_get_me_is_never_called(channel_ser
     assert not any(p.endswith("/getMe") for p in channel_servers.telegram.paths())
 
 
+@pytest.mark.hazard("H05")
 def test_a_missing_or_wrong_secret_token_is_refused(channel_servers: ChannelServers) -> None:
     chat = next(_chats)
     update = message_update(chat, text="my baby is floppy and wont wake up")

@@ -86,6 +86,7 @@ def test_updates_without_a_chat_are_ignored(body: Any) -> None:
     assert read_update(body) is None
 
 
+@pytest.mark.hazard("H05")
 def test_secret_check() -> None:
     assert secret_ok("s3cret", "s3cret")
     assert not secret_ok("s3cre", "s3cret")

@@ -91,6 +91,7 @@ def test_a_retried_message_sid_gets_one_reply(channel_servers: ChannelServers) -
     assert channel_servers.user_texts(sender) == ["what is sepsis"]
 
 
+@pytest.mark.hazard("H05")
 def test_a_bad_or_missing_signature_is_refused_and_reaches_nobody(channel_servers: ChannelServers) -> None:
     sender = new_phone()
     fields = twilio_fields(sender, RED_FLAG)

@@ -22,6 +22,7 @@ def fake() -> Iterator[FakeApi]:
     api.stop()
 
 
+@pytest.mark.hazard("H05")
 def test_blank_fields_are_kept_so_the_signature_matches() -> None:
     fields = {"From": "whatsapp:+447700900001", "Body": "", "NumMedia": "1", "MediaUrl0": "https://x/y"}
     raw = urlencode(fields).encode()
@@ -33,6 +34,7 @@ def test_blank_fields_are_kept_so_the_signature_matches() -> None:
     assert not validator.validate(URL, FormParams.parse(raw + b"&Extra=1"), signature)
 
 
+@pytest.mark.hazard("H05")
 def test_signature_url_adds_the_query_string_twilio_called_with() -> None:
     assert signature_url(URL, "") == URL
     assert signature_url(URL, "a=1") == f"{URL}?a=1"

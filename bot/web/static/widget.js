@@ -177,6 +177,7 @@
     this.store = new Store(this.rasaUrl || "none");
     this.state = this.store.load();
     this.socket = null;
+    this.turnStart = null;
     this.pending = [];
     this.noReplyTimer = null;
     this.notice = null; // "offline" | "noReply" | null
@@ -241,6 +242,7 @@
     this.renderHistory();
     this.container.textContent = "";
     this.container.appendChild(root);
+    this.scrollToEnd();
     this.reserveRoomForCallBar();
     if (!this.rasaUrl) this.showNotice("noAddress");
   };
@@ -321,7 +323,7 @@
       if (node) this.log.appendChild(node);
     }
     var last = messages[messages.length - 1];
-    if (last && last.from === "bot" && last.buttons) this.showReplies(last.buttons);
+    if (last && last.from === "bot" && last.buttons) this.showReplies(cleanButtons(last.buttons));
     this.scrollToEnd();
   };
 
@@ -364,7 +366,20 @@
     this.state.messages.push(entry);
     this.store.save(this.state);
     this.log.appendChild(node);
-    this.scrollToEnd();
+    if (entry.from === "user") {
+      this.turnStart = null;
+      this.scrollToEnd();
+      return;
+    }
+    if (!this.turnStart) this.turnStart = node;
+    this.scrollToTurnStart();
+  };
+
+  // A reply can be several messages; its first one (the 999 text, in an emergency) must not be
+  // pushed out of sight by the ones after it, so the log shows the reply from its start.
+  Widget.prototype.scrollToTurnStart = function () {
+    var top = this.turnStart.offsetTop - 12; // the log is the offsetParent (position: relative)
+    this.log.scrollTop = Math.min(top, this.log.scrollHeight - this.log.clientHeight);
   };
 
   // A film arrives as its plain-text summary and then as a card: the card replaces the text.
@@ -373,6 +388,7 @@
     var last = messages[messages.length - 1];
     if (last && last.from === "bot" && !last.film && film.text && last.text === film.text) {
       messages.pop();
+      if (this.turnStart === this.log.lastChild) this.turnStart = null;
       this.log.removeChild(this.log.lastChild);
     }
     this.add({ from: "bot", text: film.text || film.title, film: film });
@@ -425,8 +441,7 @@
     this.clearReplies();
     this.add({ from: "user", text: shown || message });
     this.emit("user_uttered", { message: message, session_id: this.state.sessionId });
-    this.typing.hidden = false;
-    this.waitForReply();
+    if (this.socket && this.socket.connected) this.waitForReply();
   };
 
   // Messages typed while offline wait here, and go out after session_request on reconnect
@@ -438,6 +453,7 @@
 
   Widget.prototype.waitForReply = function () {
     var self = this;
+    this.typing.hidden = false;
     window.clearTimeout(this.noReplyTimer);
     this.noReplyTimer = window.setTimeout(function () {
       self.typing.hidden = true;
@@ -461,16 +477,16 @@
     if (buttons.length) entry.buttons = buttons;
     this.add(entry);
     this.showReplies(buttons);
-    if (isEmergency(data.text)) this.announceUrgently(TEXT.emergencyAnnounce + data.text);
+    if (isEmergency(data.text)) announce(this.assertive, TEXT.emergencyAnnounce + data.text);
   };
 
-  Widget.prototype.announceUrgently = function (text) {
-    var region = this.assertive;
+  // Clear, then fill: a live region announces a change, even to the same words as before.
+  function announce(region, text) {
     region.textContent = "";
     window.setTimeout(function () {
       region.textContent = text;
     }, 50);
-  };
+  }
 
   Widget.prototype.showNotice = function (kind) {
     this.notice = kind;
@@ -491,11 +507,12 @@
     window.clearTimeout(this.noReplyTimer);
     this.typing.hidden = true;
     this.log.textContent = "";
+    this.turnStart = null;
     this.clearReplies();
     this.renderHistory();
     if (this.notice === "noReply") this.hideNotice();
     if (this.socket && this.socket.connected) this.socket.emit("session_request", { session_id: this.state.sessionId });
-    this.status.textContent = TEXT.newChatDone;
+    announce(this.status, TEXT.newChatDone);
     this.input.focus();
   };
 
@@ -507,9 +524,11 @@
       self.root.setAttribute("data-connection", "connected");
       if (self.notice === "offline") self.hideNotice();
       socket.emit("session_request", { session_id: self.state.sessionId });
-      self.pending.splice(0).forEach(function (item) {
+      var waiting = self.pending.splice(0);
+      waiting.forEach(function (item) {
         socket.emit(item[0], item[1]);
       });
+      if (waiting.length) self.waitForReply();
     });
     socket.on("session_confirm", function (sessionId) {
       var id = sessionId && typeof sessionId === "object" ? sessionId.session_id : sessionId;
