@@ -8,8 +8,10 @@ STAMP    := $(VENV)/.installed
 DATA     ?= ../shared/eval/devset.tsv
 
 # Rasa 3.6 needs Python >=3.8,<3.11 (on 3.11 pip silently picks rasa 1.10.2).
-# Look for 3.10 on PATH first, then in pyenv.
-PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls -1 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 2>/dev/null | tail -1)
+# Take the first candidate that really runs 3.10: python3.10 on PATH (a pyenv shim
+# only works when 3.10 is selected), then pyenv's own 3.10 installs.
+PYTHON310 := $(shell for c in "$$(command -v python3.10)" $$(ls -1d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 2>/dev/null | sort -r); do \
+	[ -n "$$c" ] && "$$c" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$c"; break; }; done)
 
 # `make run PROFILE=production` and friends: pass these settings on to every command.
 export PROFILE DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD REDIS_HOST REDIS_PORT
