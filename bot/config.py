@@ -63,17 +63,22 @@ class Settings:
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     env = os.environ if env is None else env
-    profile = (env.get("PROFILE") or "default").strip().lower()
+
+    def get(key: str, default: str) -> str:
+        # an empty variable (as `make` exports unset ones) means "not set"
+        return (env.get(key) or "").strip() or default
+
+    profile = get("PROFILE", "default").lower()
     if profile not in ("default", "production"):
         raise ValueError(f"PROFILE must be 'default' or 'production', not {profile!r}")
     return Settings(
         profile=profile,
         sqlite_path=Path(env.get("TRACKER_DB") or var_dir(env) / "tracker.db"),
-        db_host=env.get("DB_HOST", "127.0.0.1"),
-        db_port=int(env.get("DB_PORT", "5432")),
-        db_name=env.get("DB_NAME", "sepsis"),
-        db_user=env.get("DB_USER", "postgres"),
-        db_password=env.get("DB_PASSWORD", ""),
-        redis_host=env.get("REDIS_HOST", "127.0.0.1"),
-        redis_port=int(env.get("REDIS_PORT", "6379")),
+        db_host=get("DB_HOST", "127.0.0.1"),
+        db_port=int(get("DB_PORT", "5432")),
+        db_name=get("DB_NAME", "sepsis"),
+        db_user=get("DB_USER", "postgres"),
+        db_password=get("DB_PASSWORD", ""),
+        redis_host=get("REDIS_HOST", "127.0.0.1"),
+        redis_port=int(get("REDIS_PORT", "6379")),
     )
