@@ -124,7 +124,9 @@ def write_endpoints(
         endpoints["lock_store"] = lock_store
     path = path or VAR / "endpoints.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("# written by `python -m bot run` (see endpoints.yml and bot/config.py)\n" + yaml.safe_dump(endpoints))
+    path.write_text(
+        "# written by `python -m bot run` (see endpoints.yml and bot/config.py)\n" + yaml.safe_dump(endpoints)
+    )
     path.chmod(0o600)
     return path
 
@@ -280,6 +282,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] in (["staff"], ["purge"]):
+        from bot.staff.cli import purge_main, staff_main
+
+        os.chdir(ROOT)
+        return (staff_main if argv[0] == "staff" else purge_main)(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -290,6 +298,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     run_parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
     run_parser.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8000)))
+    sub.add_parser("staff", help="staff portal accounts: staff add NAME [--admin], list, unlock ...")
+    sub.add_parser("purge", help="delete conversations older than --older-than (default RETENTION_DAYS, 90 days)")
     evaluate = sub.add_parser("eval", help="score a labelled .tsv or .yml file against the real bot")
     evaluate.add_argument("data", nargs="+")
     evaluate.add_argument("--out", default=str(ROOT / "results"))

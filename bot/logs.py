@@ -35,6 +35,8 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            data["exception"] = record.exc_text
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -51,6 +53,9 @@ def configure(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestIdFilter())
+    from bot.privacy.redact import RedactingFilter
+
+    handler.addFilter(RedactingFilter())  # no phone numbers, NHS numbers, emails... in logs
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

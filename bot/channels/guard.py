@@ -26,6 +26,7 @@ from bot import replies
 from bot.channels.user_text import MAX_TEXT_CHARS, prepare_text
 from bot.guidance import load_guidance
 from bot.logs import REQUEST_ID
+from bot.privacy.redact import redact
 from bot.safety import Level, assess
 from bot.storage.tracker_store import STORAGE_FAILURE, StorageUnavailable, spool_user_message
 
@@ -110,7 +111,7 @@ def guarded(
         STORAGE_FAILURE.set(None)
         inner = message.output_channel
         sender = safe_sender_id(str(message.sender_id))
-        prepared = prepare_text(message.text or "")
+        prepared = prepare_text(redact(message.text or ""))
         if not prepared.text:
             await inner.send_response(sender, replies.message("ask_for_text", "safety_line"))
             return

@@ -8,11 +8,13 @@ import hashlib
 def conversation_id(channel: str, raw_sender: str) -> str:
     """The conversation (tracker) id for a sender on a channel.
 
-    For now the phone number ("whatsapp:+44...", "+44...") or Telegram chat id
-    as given; replies are always addressed to the raw sender, never to this id,
-    so hashing it later changes nothing else.
+    A keyed hash (HMAC with SENDER_ID_KEY) of the phone number or Telegram chat
+    id, so the tracker store never holds the number; replies are always
+    addressed to the raw sender, never to this id.
     """
-    return raw_sender
+    from bot.privacy.ids import keyed_sender_id
+
+    return keyed_sender_id(channel, raw_sender)
 
 
 def log_id(channel: str, raw_sender: str) -> str:

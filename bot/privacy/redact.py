@@ -55,7 +55,9 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _ORDINAL = r"(?:st|nd|rd|th)?"
-_DURATION_AFTER = r"(?!\s*(?:-\s*)?(?:days?|d|weeks?|wks?|w|months?|mths?|m|years?|yrs?|y|hours?|hrs?|h|mins?|minutes?)\b)"
+_DURATION_AFTER = (
+    r"(?!\s*(?:-\s*)?(?:days?|d|weeks?|wks?|w|months?|mths?|m|years?|yrs?|y|hours?|hrs?|h|mins?|minutes?)\b)"
+)
 
 NUMERIC_DATE = re.compile(r"(?<![\w/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/]|\.\d|-\d)")
 ISO_DATE = re.compile(r"(?<![\w/.\-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w/]|\.\d|-\d)")
@@ -81,7 +83,7 @@ def nhs_number_valid(digits: str) -> bool:
     """The NHS number check digit (modulus 11, weights 10..2; 10 is never valid)."""
     if len(digits) != 10 or not digits.isdigit():
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1)))
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
     if check == 11:
         check = 0
@@ -161,8 +163,9 @@ def redact(text: str) -> str:
     if not text:
         return text
     text = _replace(text, _spans(EMAIL, text, lambda m: True), "[EMAIL]")
-    text = _replace(text, _spans(NHS_NUMBER, text, lambda m: nhs_number_valid(m.group(1) + m.group(3) + m.group(4))),
-                    "[NHS_NUMBER]")  # fmt: skip
+    text = _replace(
+        text, _spans(NHS_NUMBER, text, lambda m: nhs_number_valid(m.group(1) + m.group(3) + m.group(4))), "[NHS_NUMBER]"
+    )
     text = _replace(text, _spans(PHONE, text, _valid_phone), "[PHONE]")
     text = _replace(text, _date_spans(text), "[DOB]")
     return _replace(text, _spans(POSTCODE, text, lambda m: True), "[POSTCODE]")

@@ -150,6 +150,34 @@ RULE_LABELS = {
 }
 
 
+FEED_WORDS = re.compile(
+    r"\d\s*(?:oz|ml|mls)\b|\b(?:oz|ounces?|ml|mls|bottles?|feeds?|feeding|milk|drinks?|drunk|drank|breastfeeds?|cups?)\b"
+)
+_AMOUNT = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:oz|ounces?|ml|mls))?"
+USUAL_AMOUNT = re.compile(rf"\b(?:normally|usually|usual|normal)\b(?:\s+\w+){{0,3}}?\s+{_AMOUNT}\b")
+ACTUAL_AMOUNT = re.compile(
+    rf"\b(?:had|has|taken|took|drunk|drank|managed|only|just|finished)\b(?:\s+\w+){{0,2}}?\s+{_AMOUNT}\b"
+)
+
+
+def feeding_ratio(text: str) -> Optional[float]:
+    """How much of the usual feeds a baby took, when the text gives both amounts."""
+    if not FEED_WORDS.search(text):
+        return None
+    usual = USUAL_AMOUNT.search(text)
+    if usual:
+        for actual in ACTUAL_AMOUNT.finditer(text):
+            if actual.start(1) == usual.start(1):
+                continue
+            normal, taken = numbers.word_or_number(usual.group(1)), numbers.word_or_number(actual.group(1))
+            if normal and taken is not None:
+                return taken / normal
+    amounts = [float(v) for v in re.findall(r"\b(\d+(?:\.\d+)?)\s*(?:oz|ounces?|ml|mls)\b", text)]
+    if len(amounts) >= 2 and max(amounts) > 0:
+        return min(amounts) / max(amounts)
+    return None
+
+
 def _words_present(norms: List[str], words: List[str], vocabulary: List[str]) -> bool:
     vocab = set(vocabulary)
     return bool(vocab & set(words)) or bool(vocab & set(norms))
@@ -223,9 +251,9 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
         add("fever_not_settling", Level.URGENT, f"still {message_temp:g}C after medicine")
 
     if "poor_feeding" not in findings:
-        amounts = [float(v) for v in re.findall(r"\b(\d+(?:\.\d+)?)\s*(?:oz|ounces?|ml|mls)\b", normalised)]
-        if len(amounts) >= 2 and min(amounts) < 0.5 * max(amounts):
-            add("poor_feeding", Level.URGENT, f"{min(amounts):g} of usual {max(amounts):g}")
+        ratio = feeding_ratio(normalised)
+        if ratio is not None and ratio < 0.5:
+            add("poor_feeding", Level.URGENT, f"{ratio:.0%} of the usual feeds")
 
     # --- answers to the bot's own questions ---------------------------------------
     answered = None
@@ -253,7 +281,9 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     elif ctx.awaiting in QUESTION_SIGNS:
         words = [w for w in scan.words if w.isalnum()]
         bare = len(words) <= BARE_ANSWER_WORDS or bool(set(words) & QUESTION_TOPICS.get(ctx.awaiting, set()))
-        answers_question = bare and bool(AFFIRM.search(normalised) or DENY.search(normalised) or UNSURE.search(normalised))
+        answers_question = bare and bool(
+            AFFIRM.search(normalised) or DENY.search(normalised) or UNSURE.search(normalised)
+        )
         answers_question = answers_question or bool(findings)
 
     # --- who and what the message is about -----------------------------------------

@@ -32,7 +32,8 @@ SLANG: Dict[str, str] = {
     "werent": "werent", "arent": "arent", "couldnt": "couldnt", "wouldnt": "wouldnt",
     "shouldnt": "shouldnt", "hadnt": "hadnt", "aint": "aint", "dosnt": "doesnt", "doesent": "doesnt",
     "dosent": "doesnt", "didint": "didnt", "isint": "isnt", "hasent": "hasnt", "wount": "wont",
-    "nek": "neck", "stif": "stiff", "riggers": "rigors", "rigours": "rigors", "rigour": "rigor",
+    "rly": "really", "realy": "really", "hersel": "herself", "himsel": "himself", "wi": "with",
+    "icecold": "ice-cold", "nek": "neck", "stif": "stiff", "riggers": "rigors", "rigours": "rigors", "rigour": "rigor",
     "breething": "breathing", "brething": "breathing", "breath": "breath", "siezure": "seizure",
     "seisure": "seizure", "fiting": "fitting", "flopy": "floppy", "vomitting": "vomiting",
     "vommiting": "vomiting", "vomitted": "vomited", "diarrhea": "diarrhoea", "nappie": "nappy",
@@ -54,7 +55,7 @@ GAP_BLOCK: FrozenSet[str] = NEGATION | CLAUSE_BREAK_WORDS | (PUNCTUATION - {","}
 NO_LEMMA: FrozenSet[str] = frozenset(
     "worse worst better best less least more most left lying spotted fits sick fitted "
     "wee wet cries crying cried ill hot hotter warm wound bit third fifth second first as "
-    "ground saw lay found felt fell own half quarter".split()
+    "ground saw lay found felt fell own half quarter fitting fitted harder faster quicker".split()
 )
 
 
@@ -63,8 +64,12 @@ def base_norm(word: str) -> str:
     word = SLANG.get(word, word)
     if word in NO_LEMMA or word in NEGATION or not word.isalpha():
         return word
-    lemma = lemma_table().get(word)
-    return lemma if isinstance(lemma, str) else word
+    for _ in range(2):  # lemmas are not always final: "breathings" -> "breathing" -> "breathe"
+        lemma = lemma_table().get(word)
+        if not isinstance(lemma, str) or lemma == word or lemma in NO_LEMMA:
+            break
+        word = lemma
+    return word
 
 
 @lru_cache(maxsize=1)

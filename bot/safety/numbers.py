@@ -19,7 +19,8 @@ WORD_NUMBERS = {
     "a": 1, "an": 1, "couple": 2, "few": 3,
 }  # fmt: skip
 _NUM_WORD = "|".join(sorted((w for w in WORD_NUMBERS if w not in ("a", "an", "couple", "few")), key=len, reverse=True))
-NUM = rf"(?:\d+(?:[.,]\d+)?|{_NUM_WORD}|a|an)"
+# digits may run into a unit ("6wks"); a word number must end at a word boundary ("am" is not "a m")
+NUM = rf"(?:\d+(?:[.,]\d+)?|(?:{_NUM_WORD}|a|an)\b)"
 HALF = r"(?:\s*(?:and\s+(?:a\s+)?half|and\s+1/2|½))?"
 UNIT_DAY = r"(?:days?|dys?)"
 UNIT_WEEK = r"(?:weeks?|wks?|wk|w)"
@@ -218,7 +219,7 @@ TEMP_NUMBER = re.compile(
 TEMP_CONTEXT = re.compile(
     r"\b(?:temp|temps|temperature|temperatures|temprature|fever|thermometer|reading|read|reads|says|said|"
     r"showing|shows|degrees?|exactly|hot|burning|ear|forehead|underarm|armpit|hit|hits|peaked|up\s+to|at|"
-    r"celsius|fahrenheit|spiked|spiking|measured|measures|was|is|of|around|about|over)\b"
+    r"celsius|fahrenheit|spiked|spiking|measured|measures|was|is|its|of|around|about|over|dot)\b"
 )
 UNIT_AFTER = re.compile(
     r"^\s*(?:weeks?|wks?|wk|months?|mths?|mos?|mo|years?|yrs?|yo|days?|hours?|hrs?|mins?|minutes?|am|pm|kg|kgs|ml|mg|g|%|percent|times|oz|lbs?|pounds|minute|seconds?|secs?|:|year|th|st|nd|rd)\b"
@@ -304,11 +305,11 @@ OTHER_ILLNESS = re.compile(
 )
 DURATION = re.compile(
     rf"(?P<pre>\b(?:for|since|over|of|lasted|lasting|last|past|on\s+and\s+off\s+for|now|been)\b)?\s*"
-    rf"(?:nearly|almost|about|around|over|more\s+than|at\s+least|a\s+good)?\s*({NUM}|a|couple\s+of|few)\s*({UNIT_DAY}|nights?|{UNIT_WEEK}|fortnight)s?\b"
+    rf"(?:nearly|almost|about|around|over|more\s+than|at\s+least|a\s+good)?\s*({NUM}|a|couple\s+of|few)\s*(?:whole|full|solid|good|entire)?\s*({UNIT_DAY}|nights?|{UNIT_WEEK}|fortnight)s?\b"
 )
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
-DAY_N_OF = re.compile(rf"\bday\s+({NUM})\s+(?:of|with)\b")
+DAY_N_OF = re.compile(rf"\bday\s+({NUM})(?:\s+(?:of|with)\b|\s*$|\s*[,.!?]|\s+now\b|\s+today\b)")
 NTH_DAY = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+day\b")
 
 
@@ -355,6 +356,10 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
     """How many days the fever has lasted, if the text says."""
     today = today or dt.date.today()
     best: Optional[float] = None
+    if re.search(rf"\b{FEVER_WORDS}\b", text) or fever_in_context:
+        day = DAY_N_OF.search(text)
+        if day:
+            best = word_or_number(day.group(1))
     for clause in re.split(r"[.!?;,\n]|\bbut\b|\bhowever\b", text):
         has_fever_word = re.search(rf"\b{FEVER_WORDS}\b", clause) is not None
         if not has_fever_word and (not fever_in_context or OTHER_ILLNESS.search(clause)):

@@ -34,7 +34,7 @@ SCOPE_BREAK = CLAUSE_BREAK_WORDS | PUNCTUATION | frozenset({"and", "so", "then",
 PSEUDO_NEGATION = frozenset(
     "sure know tell think certain idea clear unsure long big bad proper full major huge massive only".split()
 )
-RESOLVE_WORDS = frozenset("settle settled settling calm calmed slow slowed stop stopped recover recovered".split())
+RESOLVE_WORDS = frozenset("settle settled settling calmed slowed stopped recovered".split())
 RESOLVE_PHRASES = ("back to normal", "normal now", "fine now", "ok now", "okay now", "caught his breath",
                    "caught her breath", "got his breath back", "got her breath back")  # fmt: skip
 EXERTION_WORDS = frozenset(
@@ -53,7 +53,7 @@ POSSESSIVE = frozenset({"my", "our"})
 FUTURE_MARKERS = frozenset({"ever", "again", "future", "never", "someday", "hypothetically", "imagine"})
 REMOTE_PAST = ("last year", "years ago", "year ago", "as a baby", "when he was a baby", "when she was a baby",
                "when he was little", "when she was little", "when they were little", "last summer")  # fmt: skip
-CURIOUS = ("just curious", "for the future", "no one is ill", "nobody is ill", "noone is ill", "no one is sick",
+CURIOUS = ("first aid course", "for a course", "for my course", "for training", "just curious", "for the future", "no one is ill", "nobody is ill", "noone is ill", "no one is sick",
            "nobody is sick", "just wondering", "hypothetically", "in case it happens")  # fmt: skip
 DOWNGRADE_SPAN = 3
 
@@ -204,12 +204,17 @@ class SignMatcher:
                 options.get("exclude_near") or sign.get("exclude_near"), norms, words, start, end, clauses
             ):
                 continue
+            if set(options.get("exclude_within") or sign.get("exclude_within") or []) & set(words[start:end]):
+                continue
+            before_words = set(words[max(0, start - 3) : start]) | set(norms[max(0, start - 3) : start])
+            if set(options.get("exclude_before") or sign.get("exclude_before") or []) & before_words:
+                continue
             match = Match(sign_key, key, start, end, doc[start:end].text)
             downgrade = sign.get("downgrade")
-            if downgrade and set(words[start:end]) & set(downgrade["words"]):
-                match = Match(downgrade["to"], key, start, end, match.text)
-            elif downgrade and set(words[max(0, start - DOWNGRADE_SPAN) : start]) & set(downgrade["words"]):
-                match = Match(downgrade["to"], key, start, end, match.text)
+            if downgrade:
+                near = set(words[max(0, start - DOWNGRADE_SPAN) : end])
+                if near & set(downgrade["words"]) and not near & set(downgrade.get("unless", [])):
+                    match = Match(downgrade["to"], key, start, end, match.text)
             if _negated(norms, words, start, end, clauses):
                 scan.negated.setdefault(match.sign, match)
                 continue
@@ -268,6 +273,11 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
         if first in QUESTION_START and not (SPECIFIC_MARKERS & sent_set):
             if GENERIC_MARKERS & sent_set or any(f" {p} " in text for p in GENERIC_PHRASES):
                 marked.update(indices)
+        # "what does floppy mean when they say...": a definition question, unless about my/his/her child
+        personal = POSSESSIVE | {"he", "she", "hes", "shes", "his", "her", "him"}
+        if first in QUESTION_START and any(f" {p} " in text for p in ("mean", "look like", "looks like")):
+            if not (personal & sent_set):
+                marked.update(indices)
         if any(f" {phrase} " in all_text for phrase in CURIOUS) and not (POSSESSIVE & sent_set):
             marked.update(indices)
         if forced:
@@ -279,7 +289,7 @@ def _sentence_ids(words: Sequence[str]) -> List[int]:
     ids, current = [], 0
     for word in words:
         ids.append(current)
-        if word in {".", "!", "?", "\n"}:
+        if word in {".", "!", "?", "\n", ":"}:
             current += 1
     return ids
 
@@ -304,7 +314,7 @@ def _negated(norms: Sequence[str], words: Sequence[str], start: int, end: int, c
         if clauses[i] != clause:
             break
         if words[i] in NEGATION or norms[i] in NEGATION:
-            following = set(words[i + 1 : min(i + 4, start)])
+            following = set(words[i + 1 : min(i + 4, end)])
             if following & PSEUDO_NEGATION:
                 return False
             if words[i] == "no" and i + 1 < len(words) and words[i + 1] in ("longer",):
@@ -329,7 +339,7 @@ def _resolution(words: Sequence[str], norms: Sequence[str], start: int, end: int
     text = " " + " ".join(words[i] for i in tail) + " "
     for i in tail:
         if norms[i] in RESOLVE_WORDS or words[i] in RESOLVE_WORDS:
-            before = words[max(0, i - 2) : i]
+            before = words[max(0, i - 5) : i]
             if not (set(before) & NEGATION):
                 return "resolved"
     if any(f" {phrase} " in text for phrase in RESOLVE_PHRASES):

@@ -14,7 +14,7 @@ from bot.web.security import RasaOrigin, asset_headers, page_headers
 STATIC_DIR = Path(__file__).with_name("static")
 
 
-def create_app(origin: RasaOrigin, name: str = "parent_web") -> Sanic:
+def create_app(origin: RasaOrigin, name: str = "parent_web", staff: bool = True) -> Sanic:
     app = Sanic(name)
     app.config.MOTD = False
     page = render_page(origin)
@@ -33,6 +33,11 @@ def create_app(origin: RasaOrigin, name: str = "parent_web") -> Sanic:
         return response.redirect("/static/favicon.svg", status=301)
 
     app.static("/static", str(STATIC_DIR), name="static")
+    if staff:
+        from bot.config import load_settings
+        from bot.staff.app import create_staff_blueprint
+
+        app.blueprint(create_staff_blueprint(load_settings()))
 
     @app.on_response
     async def add_asset_headers(request: Request, reply: HTTPResponse) -> None:

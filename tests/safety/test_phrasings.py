@@ -43,3 +43,33 @@ def test_there_are_hundreds_of_cases_covering_every_sign() -> None:
         s for s in load_guidance().signs if s not in signs_with_cases and s not in ("purpuric_rash", "getting_worse")
     ]
     assert not missing, f"signs without phrasing cases: {missing}"
+
+
+HOLDOUT_DIR = Path(__file__).parent / "cases_holdout"
+
+
+def load_holdout() -> list:
+    cases = []
+    for path in sorted(HOLDOUT_DIR.glob("*.yml")):
+        for index, case in enumerate(yaml.safe_load(path.read_text())):
+            cases.append(pytest.param(case, id=f"{path.stem}-{index}"))
+    return cases
+
+
+@pytest.mark.hazard("H01")
+@pytest.mark.parametrize("case", load_holdout())
+def test_second_set_written_blind_is_never_under_or_over_triaged(case: dict) -> None:
+    """A second set, written from the clinical reference only (never tuned to): urgent and
+    emergency exactly; anything lower never escalated to urgent or above."""
+    result = assess(case["text"], case.get("context") or {})
+    expected = Level.parse(case["level"])
+    if expected >= Level.URGENT:
+        assert result.level == expected, f"{case['text']!r}: {result.level.label} (signs {result.signs})"
+    else:
+        assert result.level < Level.URGENT, f"{case['text']!r} over-triaged to {result.level.label} ({result.signs})"
+
+
+def test_second_set_exact_level_rate() -> None:
+    cases = [c.values[0] for c in load_holdout()]
+    exact = sum(assess(c["text"], c.get("context") or {}).level == Level.parse(c["level"]) for c in cases)
+    assert exact / len(cases) >= 0.97, f"exact level for {exact}/{len(cases)}"
