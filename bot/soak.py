@@ -34,7 +34,9 @@ def converse(url: str, sender: str, turns: List[str], pause: float) -> Dict[str,
         try:
             with urllib.request.urlopen(request, timeout=30) as reply:
                 replies = json.loads(reply.read())
-            if reply.status != 200 or not any("999" in (r.get("text") or "") or "111" in (r.get("text") or "") for r in replies):
+            if reply.status != 200 or not any(
+                "999" in (r.get("text") or "") or "111" in (r.get("text") or "") for r in replies
+            ):
                 errors += 1
         except Exception:
             errors += 1
@@ -84,10 +86,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         pause = max(0.0, args.minutes * 60 / max(1, args.conversations / args.concurrency) / len(TURNS))
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-            results = list(pool.map(lambda s: converse(servers.rest_url, s, TURNS, pause * random.uniform(0.5, 1.5)), senders))
+            results = list(
+                pool.map(lambda s: converse(servers.rest_url, s, TURNS, pause * random.uniform(0.5, 1.5)), senders)
+            )
         errors = sum(r["errors"] for r in results)
         stored = stored_user_texts(var_dir, senders, env)
-        lost = sum(len(TURNS) - sum(1 for a, b in zip(stored.get(s, []), TURNS) if a == b) for s in senders)
+        lost = sum(
+            len(TURNS) - sum(1 for a, b in zip(stored.get(s, []), TURNS, strict=False) if a == b) for s in senders
+        )
         extra = sum(max(0, len(stored.get(s, [])) - len(TURNS)) for s in senders)
         turns = len(senders) * len(TURNS)
         print(f"SOAK conversations={len(senders)} turns={turns} seconds={time.monotonic() - started:.0f} "

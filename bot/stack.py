@@ -44,7 +44,10 @@ class StackError(RuntimeError):
 
 
 def start_servers(
-    var_dir: Path, env: Optional[Dict[str, str]] = None, rasa_port: Optional[int] = None, action_port: Optional[int] = None
+    var_dir: Path,
+    env: Optional[Dict[str, str]] = None,
+    rasa_port: Optional[int] = None,
+    action_port: Optional[int] = None,
 ) -> Servers:
     """Start the action server and the Rasa server; `env` adds environment variables
     (PROFILE, DB_*, messaging-channel settings, which also decide the channels enabled)."""
@@ -56,7 +59,9 @@ def start_servers(
     token = cli.action_token(merged_env)
     env = {**(env or {}), "ACTION_SERVER_TOKEN": token, "BOT_VAR_DIR": str(var_dir)}
     merged_env.update(env)
-    endpoints = cli.write_endpoints(action_port, var_dir / "tracker.db", var_dir / "endpoints.yml", token=token, env=merged_env)
+    endpoints = cli.write_endpoints(
+        action_port, var_dir / "tracker.db", var_dir / "endpoints.yml", token=token, env=merged_env
+    )
     credentials, _ = cli.write_credentials(var_dir / "credentials.yml", merged_env)
     logs = var_dir / "logs"
     actions = cli.start(cli.action_server_command(action_port), logs / "actions.log", env)
@@ -65,7 +70,9 @@ def start_servers(
         f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", var_dir, [actions, rasa], rasa_port,
         action_port, token, endpoints, credentials,
     )  # fmt: skip
-    if not cli.wait_for(f"{servers.action_url}/health", 90, actions) or not cli.wait_for(f"{servers.rasa_url}/", 240, rasa):
+    if not cli.wait_for(f"{servers.action_url}/health", 90, actions) or not cli.wait_for(
+        f"{servers.rasa_url}/", 240, rasa
+    ):
         cli.stop(servers.processes)
         log = (logs / "rasa.log").read_text(errors="replace")[-3000:] if (logs / "rasa.log").exists() else ""
         raise StackError(f"servers did not start; rasa.log tail:\n{log}")

@@ -75,7 +75,9 @@ class RedFlagOverride(GraphComponent):
                 message.set("overridden_intent", predicted, add_to_output=True)
                 replacement = {"name": DESCRIBE_INTENT, "confidence": predicted.get("confidence", 0.0)}
                 ranking = [replacement] + [
-                    r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") not in (self.intent, DESCRIBE_INTENT)
+                    r
+                    for r in (message.get(INTENT_RANKING_KEY) or [])
+                    if r.get("name") not in (self.intent, DESCRIBE_INTENT)
                 ]
                 message.set(INTENT, replacement, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

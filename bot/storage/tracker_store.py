@@ -34,7 +34,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Text
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -76,20 +76,22 @@ class SafeSQLTrackerStore(TrackerStore, SerializedTrackerAsText):
     def __init__(
         self,
         domain: Optional[Domain] = None,
-        dialect: Text = "sqlite",
-        host: Optional[Text] = None,
+        dialect: str = "sqlite",
+        host: Optional[str] = None,
         port: Optional[int] = None,
-        db: Text = "rasa.db",
-        username: Optional[Text] = None,
-        password: Optional[Text] = None,
+        db: str = "rasa.db",
+        username: Optional[str] = None,
+        password: Optional[str] = None,
         event_broker: Optional[EventBroker] = None,
-        login_db: Optional[Text] = None,
+        login_db: Optional[str] = None,
         query: Optional[Dict] = None,
         timeout: Optional[float] = None,
         **kwargs: Any,
     ) -> None:
         self.timeout = float(timeout or os.environ.get("DB_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT_SECONDS)
-        url = SQLTrackerStore.get_db_url(dialect, host, int(port) if port else None, db, username, password, login_db, query)
+        url = SQLTrackerStore.get_db_url(
+            dialect, host, int(port) if port else None, db, username, password, login_db, query
+        )
         self.engine = sa.create_engine(url, **self._engine_options(dialect))
         self.dialect = dialect
         self._executor = ThreadPoolExecutor(
@@ -97,7 +99,7 @@ class SafeSQLTrackerStore(TrackerStore, SerializedTrackerAsText):
         )
         self._tables_ready = False
         self._tables_lock = threading.Lock()
-        self._cache: "OrderedDict[str, CachedConversation]" = OrderedDict()
+        self._cache: OrderedDict[str, CachedConversation] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.spool_dir = var_dir() / "spool"
         super().__init__(domain, event_broker, **kwargs)
@@ -138,16 +140,16 @@ class SafeSQLTrackerStore(TrackerStore, SerializedTrackerAsText):
                 self._tables_ready = True
 
     # --- reading ------------------------------------------------------------------
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         return await self._run("read", self._retrieve_sync, sender_id, False)
 
-    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
         return await self._run("read", self._retrieve_sync, conversation_id, True)
 
-    async def exists(self, conversation_id: Text) -> bool:
+    async def exists(self, conversation_id: str) -> bool:
         return bool(await self._run("read", self._count_sync, conversation_id))
 
-    async def keys(self) -> Iterable[Text]:
+    async def keys(self) -> Iterable[str]:
         return await self._run("read", self._keys_sync)
 
     async def ping(self) -> bool:
@@ -168,7 +170,9 @@ class SafeSQLTrackerStore(TrackerStore, SerializedTrackerAsText):
         self._ensure_tables()
         with self.engine.connect() as connection:
             return connection.execute(
-                sa.select(sa.func.count()).select_from(self.SQLEvent.__table__).where(self.SQLEvent.sender_id == sender_id)
+                sa.select(sa.func.count())
+                .select_from(self.SQLEvent.__table__)
+                .where(self.SQLEvent.sender_id == sender_id)
             ).scalar_one()
 
     def _keys_sync(self) -> List[str]:
@@ -298,5 +302,7 @@ def spool_user_message(sender_id: str, text: str, reason: str) -> Path:
     spool.mkdir(parents=True, exist_ok=True)
     path = spool / f"unsaved-{time.strftime('%Y%m%d')}.jsonl"
     with open(path, "a", encoding="utf8") as handle:
-        handle.write(json.dumps({"time": time.time(), "sender_id": sender_id, "reason": reason, "user_text": text}) + "\n")
+        handle.write(
+            json.dumps({"time": time.time(), "sender_id": sender_id, "reason": reason, "user_text": text}) + "\n"
+        )
     return path

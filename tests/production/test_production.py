@@ -191,7 +191,9 @@ def test_a_locked_sqlite_store_does_not_stall_other_requests(tmp_path: Path) -> 
 
 @pytest.mark.hazard("H03")
 @pytest.mark.parametrize("profile", ["sqlite", "postgresql"])
-def test_restarting_every_process_loses_no_history(tmp_path: Path, profile: str, request: pytest.FixtureRequest) -> None:
+def test_restarting_every_process_loses_no_history(
+    tmp_path: Path, profile: str, request: pytest.FixtureRequest
+) -> None:
     env = production_env(request.getfixturevalue("postgres_db")) if profile == "postgresql" else {}
     sender = f"restart-{uuid.uuid4().hex[:8]}"
     servers = start_servers(tmp_path, env)
