@@ -14,9 +14,9 @@ from bot.safety import Level, assess
 CASES_DIR = Path(__file__).parent / "cases"
 
 
-def load_cases() -> list:
+def load_cases(folder: Path = CASES_DIR) -> list:
     cases = []
-    for path in sorted(CASES_DIR.glob("*.yml")):
+    for path in sorted(folder.glob("*.yml")):
         for index, case in enumerate(yaml.safe_load(path.read_text())):
             cases.append(pytest.param(case, id=f"{path.stem}-{index}"))
     return cases
@@ -49,11 +49,7 @@ HOLDOUT_DIR = Path(__file__).parent / "cases_holdout"
 
 
 def load_holdout() -> list:
-    cases = []
-    for path in sorted(HOLDOUT_DIR.glob("*.yml")):
-        for index, case in enumerate(yaml.safe_load(path.read_text())):
-            cases.append(pytest.param(case, id=f"{path.stem}-{index}"))
-    return cases
+    return load_cases(HOLDOUT_DIR)
 
 
 @pytest.mark.hazard("H01")
