@@ -82,6 +82,8 @@ def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
     ):
         if value is not None:
             events.append(SlotSet(slot, round(float(value), 2)))
+    # Only what changed: every extra event makes each later turn cost more.
+    events = [e for e in events if tracker.get_slot(e.key) != e.value]
     return events, level, assessment
 
 
