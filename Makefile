@@ -65,7 +65,7 @@ soak: install
 
 bench: install
 	$(PY) -m bot prepare
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 # The suite, the evaluation (plus any labelled file given as DATA=...), then the report.
 safety-report: install browser

@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 def build_app(token: Optional[str]) -> Sanic:
     app = create_app("actions", cors_origins=[])
+    # Rasa sends the whole conversation with every call: a long one passes 1 MB
+    # (about turn 190). Only the Rasa server can reach this port (token).
+    app.config.REQUEST_MAX_SIZE = int(os.environ.get("ACTION_MAX_REQUEST_BYTES", 64 * 1024 * 1024))
 
     @app.middleware("request")
     async def require_token(request: Request) -> Optional[HTTPResponse]:

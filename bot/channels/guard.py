@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List
 
-import rasa.core.actions.action as rasa_actions
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot import replies
+from bot import (
+    rasa_patches,  # noqa: F401  (action timeout, validator built once)
+    replies,
+)
 from bot.channels.user_text import MAX_TEXT_CHARS, prepare_text
 from bot.guidance import load_guidance
 from bot.logs import REQUEST_ID
@@ -33,9 +34,6 @@ from bot.storage.tracker_store import STORAGE_FAILURE, StorageUnavailable, spool
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
-# Rasa waits up to 5 minutes for the action server; a parent must not. After this
-# the turn is answered by the guard (the emergency text never needs the action server).
-rasa_actions.DEFAULT_REQUEST_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10"))
 
 
 def safe_sender_id(sender: str) -> str:
