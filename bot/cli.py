@@ -97,6 +97,20 @@ def action_token(env: Optional[Dict[str, str]] = None) -> str:
     return env.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(32)
 
 
+def sender_id_key(var: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> str:
+    """SENDER_ID_KEY, or a key generated once and kept in var/ (so messaging senders keep
+    their conversation across restarts without the key ever being in the repository)."""
+    env = os.environ if env is None else env
+    if env.get("SENDER_ID_KEY"):
+        return env["SENDER_ID_KEY"]
+    path = (var or VAR) / "sender_id.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def write_endpoints(
     action_port: int = 5055,
     tracker_db: Optional[Path] = None,
@@ -222,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
     token = action_token()
     endpoints = write_endpoints(args.action_port, token=token)
     credentials, channel_notes = write_credentials()
-    run_env = {"ACTION_SERVER_TOKEN": token}
+    run_env = {"ACTION_SERVER_TOKEN": token, "SENDER_ID_KEY": sender_id_key()}
     logs = VAR / "logs"
     processes: List[subprocess.Popen] = []
 
@@ -236,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     actions = start(action_server_command(args.action_port), logs / "actions.log", run_env)
     processes.append(actions)
-    rasa = start(rasa_server_command(args.port, endpoints, model, credentials), logs / "rasa.log")
+    rasa = start(rasa_server_command(args.port, endpoints, model, credentials), logs / "rasa.log", run_env)
     processes.append(rasa)
     if not wait_for(f"http://127.0.0.1:{args.action_port}/health", 60, actions):
         print(f"!! the action server did not start: see {logs / 'actions.log'}", flush=True)
@@ -248,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     web_line = ""
     if has_web_app():
-        web = start(web_server_command(args.web_port, f"http://127.0.0.1:{args.port}"), logs / "web.log")
+        web = start(web_server_command(args.web_port, f"http://127.0.0.1:{args.port}"), logs / "web.log", run_env)
         processes.append(web)
         if not wait_for(f"http://127.0.0.1:{args.web_port}/health", 60, web):
             print(f"!! the web app did not start: see {logs / 'web.log'}", flush=True)

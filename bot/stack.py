@@ -57,7 +57,12 @@ def start_servers(
     var_dir.mkdir(parents=True, exist_ok=True)
     merged_env = {**os.environ, **(env or {})}
     token = cli.action_token(merged_env)
-    env = {**(env or {}), "ACTION_SERVER_TOKEN": token, "BOT_VAR_DIR": str(var_dir)}
+    env = {
+        **(env or {}),
+        "ACTION_SERVER_TOKEN": token,
+        "BOT_VAR_DIR": str(var_dir),
+        "SENDER_ID_KEY": cli.sender_id_key(var_dir, merged_env),
+    }
     merged_env.update(env)
     endpoints = cli.write_endpoints(
         action_port, var_dir / "tracker.db", var_dir / "endpoints.yml", token=token, env=merged_env

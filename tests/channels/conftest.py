@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -57,12 +58,19 @@ class ChannelServers:
         return requests.post(self.telegram_url, json=update, headers=headers, timeout=30)
 
     def user_texts(self, sender: str) -> List[str]:
-        """What Rasa stored as the parent's messages for this conversation (tracker store)."""
+        """What Rasa stored as the parent's messages for this sender (tracker store). The
+        store holds a keyed hash of the number or chat id, never the raw id."""
         import json
 
+        from bot.channels.senders import conversation_id
+
+        ids = [conversation_id(channel, sender) for channel in ("twilio", "telegram")]
         with sqlite3.connect(self.servers.var_dir / "tracker.db") as db:
+            assert not db.execute("SELECT 1 FROM events WHERE sender_id = ?", (sender,)).fetchall(), (
+                "a raw phone number or chat id was stored as a conversation id"
+            )
             rows = db.execute(
-                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+                "SELECT data FROM events WHERE sender_id IN (?, ?) AND type_name = 'user' ORDER BY id", ids
             ).fetchall()
         return [json.loads(row[0]).get("text") for row in rows]
 
@@ -101,6 +109,10 @@ def fake_telegram() -> Iterator[FakeApi]:
     fake.stop()
 
 
+SENDER_ID_KEY = "channel-tests-" + secrets.token_hex(8)
+os.environ["SENDER_ID_KEY"] = SENDER_ID_KEY  # the test process hashes senders as the servers do
+
+
 def channel_env(rasa_port: int, twilio_api: str, telegram_api: str) -> Dict[str, str]:
     return {
         "TWILIO_ACCOUNT_SID": TWILIO_SID,
@@ -114,6 +126,7 @@ def channel_env(rasa_port: int, twilio_api: str, telegram_api: str) -> Dict[str,
         "FLOOD_MAX_MESSAGES": str(FLOOD_MAX_MESSAGES),
         "FLOOD_WINDOW_SECONDS": "60",
         "FLOOD_BLOCK_SECONDS": "300",
+        "SENDER_ID_KEY": SENDER_ID_KEY,
     }
 
 
