@@ -414,7 +414,7 @@ def notes_for(result: Dict[str, Any], load: Load) -> List[str]:
             if data.get("degraded"):
                 notes.append(
                     f"{name} {phase}: {data['degraded']} of {data['turns']} turns were answered with the guard's "
-                    f"failure text (an action failed), the first at turn {data.get('first_degraded_turn')} of its "
+                    f"failure text (an action or the tracker store failed), the first at turn {data.get('first_degraded_turn')} of its "
                     "conversation; they count in the latencies"
                 )
             if data.get("errors"):
