@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Dict, List, Optional
 
 from bot import cli
+from bot.stack import free_port
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> Optional[float]:
@@ -87,29 +80,6 @@ def lines_with(log: Path, text: str) -> int:
         return sum(1 for line in handle if text in line)
 
 
-def wait_until_up(url: str, timeout: float, process: subprocess.Popen, interval: float = 0.1) -> bool:
-    """Like bot.cli.wait_for, polling every 0.1 s so that start-up is timed to 0.1 s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=2) as reply:
-                if reply.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(interval)
-    return False
-
-
-def call_with_supported(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """function(*args, **kwargs) without the keyword arguments it does not take (bot.cli changes
-    under this benchmark: older versions had no action-server token)."""
-    accepted = inspect.signature(function).parameters
-    return function(*args, **{key: value for key, value in kwargs.items() if key in accepted})
-
-
 def post_turn(rest_url: str, sender: str, text: str, timeout: float = 120.0) -> list:
     body = json.dumps({"sender": sender, "message": text}).encode()
     request = urllib.request.Request(rest_url, data=body, headers={"Content-Type": "application/json"})
@@ -172,7 +142,7 @@ class ServerPair:
         the Rasa process start to answering GET /, and to the first reply on the REST webhook."""
         self.var_dir.mkdir(parents=True, exist_ok=True)
         merged_env = dict(os.environ)
-        token = cli.action_token(merged_env) if hasattr(cli, "action_token") else ""
+        token = cli.action_token(merged_env)
         self.env = env = {"ACTION_SERVER_TOKEN": token, "BOT_VAR_DIR": str(self.var_dir)}
         merged_env.update(env)
         endpoints = self.write_endpoints("tracker.db")
@@ -180,7 +150,7 @@ class ServerPair:
         logs = self.var_dir / "logs"
         actions = cli.start(cli.action_server_command(self.action_port), logs / "actions.log", env)
         self.processes.append(actions)
-        if not wait_until_up(f"{self.action_url}/health", 120, actions):
+        if not cli.wait_for(f"{self.action_url}/health", 120, actions, interval=0.1):
             self.stop()
             raise RuntimeError(f"{self.name}: the action server did not start:\n{self.log_tail('actions')}")
         started = time.monotonic()
@@ -188,7 +158,7 @@ class ServerPair:
             cli.rasa_server_command(self.rasa_port, endpoints, self.model, credentials), logs / "rasa.log", env
         )
         self.processes.append(rasa)
-        if not wait_until_up(f"{self.rasa_url}/", 300, rasa):
+        if not cli.wait_for(f"{self.rasa_url}/", 300, rasa, interval=0.1):
             self.stop()
             raise RuntimeError(f"{self.name}: the Rasa server did not start:\n{self.log_tail('rasa')}")
         self.startup_s = time.monotonic() - started
@@ -199,8 +169,7 @@ class ServerPair:
         """endpoints-<db>.yml for this pair's action server, with a SQLite tracker store in var_dir."""
         path = self.var_dir / ("endpoints.yml" if db_name == "tracker.db" else f"endpoints-{Path(db_name).stem}.yml")
         token = self.env.get("ACTION_SERVER_TOKEN", "")
-        return call_with_supported(
-            cli.write_endpoints,
+        return cli.write_endpoints(
             self.action_port,
             self.var_dir / db_name,
             path,

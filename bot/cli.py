@@ -167,7 +167,7 @@ def has_web_app() -> bool:
     return (ROOT / "bot" / "web" / "__main__.py").is_file()
 
 
-def wait_for(url: str, timeout: float, process: Optional[subprocess.Popen] = None) -> bool:
+def wait_for(url: str, timeout: float, process: Optional[subprocess.Popen] = None, interval: float = 0.5) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -178,7 +178,7 @@ def wait_for(url: str, timeout: float, process: Optional[subprocess.Popen] = Non
                     return True
         except OSError:
             pass
-        time.sleep(0.5)
+        time.sleep(interval)
     return False
 
 

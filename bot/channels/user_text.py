@@ -62,8 +62,8 @@ def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
     if len(candidates) > MAX_SENTENCES_ASSESSED:
         # keep the start and the end of what the parent wrote; the end is usually "now"
         candidates = candidates[: MAX_SENTENCES_ASSESSED // 2] + candidates[-MAX_SENTENCES_ASSESSED // 2 :]
-    ranked = sorted(candidates, key=lambda i: -_relevance(sentences[i]))
-    keep = [i for i in ranked if _relevance(sentences[i]) >= Level.ADVICE]
+    relevance = {i: _relevance(sentences[i]) for i in candidates}
+    keep = [i for i in sorted(candidates, key=lambda i: -relevance[i]) if relevance[i] >= Level.ADVICE]
     kept = set(keep)
     chosen: list[int] = []
     size = 0

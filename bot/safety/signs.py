@@ -53,7 +53,7 @@ POSSESSIVE = frozenset({"my", "our"})
 FUTURE_MARKERS = frozenset({"ever", "again", "future", "never", "someday", "hypothetically", "imagine"})
 REMOTE_PAST = ("last year", "years ago", "year ago", "as a baby", "when he was a baby", "when she was a baby",
                "when he was little", "when she was little", "when they were little", "last summer")  # fmt: skip
-CURIOUS = ("first aid course", "for a course", "for my course", "for training", "just curious", "for the future", "no one is ill", "nobody is ill", "noone is ill", "no one is sick",
+CURIOUS = ("just curious", "for the future", "no one is ill", "nobody is ill", "noone is ill", "no one is sick",
            "nobody is sick", "just wondering", "hypothetically", "in case it happens")  # fmt: skip
 DOWNGRADE_SPAN = 3
 
