@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 import rasa.core.actions.action as rasa_actions
 from jsonschema import ValidationError
@@ -51,7 +51,7 @@ ACTION_EVENT_USER_TURNS = WINDOW_USER_TURNS
 _stock_action_call_format = rasa_actions.RemoteAction._action_call_format
 
 
-def _action_call_format(self: Any, tracker: DialogueStateTracker, domain: Any) -> Dict[Text, Any]:
+def _action_call_format(self: Any, tracker: DialogueStateTracker, domain: Any) -> Dict[str, Any]:
     call = _stock_action_call_format(self, _WithoutEvents(tracker), domain)
     events = list(tracker.events)
     start = recent_events(events, ACTION_EVENT_USER_TURNS)
@@ -68,7 +68,7 @@ class _WithoutEvents:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._tracker, name)
 
-    def current_state(self, event_verbosity: EventVerbosity = EventVerbosity.NONE) -> Dict[Text, Any]:
+    def current_state(self, event_verbosity: EventVerbosity = EventVerbosity.NONE) -> Dict[str, Any]:
         return self._tracker.current_state(EventVerbosity.NONE)
 
 

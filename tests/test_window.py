@@ -84,7 +84,9 @@ def agent() -> Agent:
 
 def windowed_policies(agent: Agent) -> List[Any]:
     nodes = agent.processor.graph_runner._instantiated_nodes.values()  # type: ignore[union-attr]
-    found = [node._component for node in nodes if isinstance(node._component, (RecentRulePolicy, RecentMemoizationPolicy))]
+    found = [
+        node._component for node in nodes if isinstance(node._component, (RecentRulePolicy, RecentMemoizationPolicy))
+    ]
     assert {type(policy) for policy in found} == {RecentRulePolicy, RecentMemoizationPolicy}
     return found
 
@@ -166,7 +168,9 @@ def test_the_window_starts_with_the_slot_values_of_that_point() -> None:
 
 def test_state_before_the_window_follows_resets_and_loops() -> None:
     domain = Domain.load("domain.yml")
-    state = state_at([SlotSet("age_months", 3), AllSlotsReset(), SlotSet("temperature_c", 38.5), ActiveLoop("a")], domain)
+    state = state_at(
+        [SlotSet("age_months", 3), AllSlotsReset(), SlotSet("temperature_c", 38.5), ActiveLoop("a")], domain
+    )
     values = {e.key: e.value for e in state if isinstance(e, SlotSet)}
     assert values["temperature_c"] == 38.5 and values["age_months"] is None
     assert ActiveLoop("a") in state
@@ -175,7 +179,9 @@ def test_state_before_the_window_follows_resets_and_loops() -> None:
 def test_a_short_conversation_is_not_cut() -> None:
     domain = Domain.load("domain.yml")
     tracker = DialogueStateTracker.from_events(
-        "s", [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0})], slots=domain.slots
+        "s",
+        [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0})],
+        slots=domain.slots,
     )
     assert recent_tracker(tracker, domain) is tracker
 
