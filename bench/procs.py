@@ -44,7 +44,7 @@ def peak_rss_mb(pid: int) -> Optional[float]:
 
 
 def children(pid: int) -> List[int]:
-    """Every descendant of `pid` (Rasa and rasa-sdk are expected to have none)."""
+    """Every descendant of `pid` (Rasa's Sanic workers when RASA_WORKERS > 1)."""
     parents: Dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -60,6 +60,20 @@ def children(pid: int) -> List[int]:
         found += kids
         frontier += kids
     return found
+
+
+def tree_cpu_seconds(pid: int) -> Optional[float]:
+    """CPU time of `pid` and of its live descendants (a Rasa server and its workers)."""
+    own = cpu_seconds(pid)
+    if own is None:
+        return None
+    return own + sum(cpu_seconds(child) or 0.0 for child in children(pid))
+
+
+def tree_peak_rss_mb(pid: int) -> Dict[str, Optional[float]]:
+    """Peak resident memory of the largest process of the tree, and of all of them together."""
+    peaks = [peak for peak in (peak_rss_mb(p) for p in [pid, *children(pid)]) if peak is not None]
+    return {"max": max(peaks) if peaks else None, "sum": sum(peaks) if peaks else None, "processes": len(peaks)}
 
 
 ERROR_LINE = re.compile(r'"level":\s*"(error|critical)"|\b(ERROR|CRITICAL)\b')
@@ -100,6 +114,11 @@ class ServerPair:
     startup_s: Optional[float] = None
     first_reply_s: Optional[float] = None
     env: Dict[str, str] = field(default_factory=dict)  # what the servers get on top of os.environ
+    # The stock reference runs Rasa's own code paths (BENCH_REFERENCE, bot/rasa_patches.py) in
+    # one process (Rasa's default); ours runs as `make run` does (RASA_WORKERS, bot/config.py).
+    reference: bool = False
+    workers: int = 1
+    all_workers_s: Optional[float] = None
 
     @property
     def rasa_url(self) -> str:
@@ -148,6 +167,8 @@ class ServerPair:
         endpoints = self.write_endpoints("tracker.db")
         credentials, _ = cli.write_credentials(self.var_dir / "credentials.yml", merged_env)
         logs = self.var_dir / "logs"
+        rasa_env = {"SANIC_WORKERS": "1", "BENCH_REFERENCE": "1"} if self.reference else cli.rasa_env(merged_env)
+        self.workers = int(rasa_env["SANIC_WORKERS"])
         actions = cli.start(cli.action_server_command(self.action_port), logs / "actions.log", env)
         self.processes.append(actions)
         if not cli.wait_for(f"{self.action_url}/health", 120, actions, interval=0.1):
@@ -155,7 +176,9 @@ class ServerPair:
             raise RuntimeError(f"{self.name}: the action server did not start:\n{self.log_tail('actions')}")
         started = time.monotonic()
         rasa = cli.start(
-            cli.rasa_server_command(self.rasa_port, endpoints, self.model, credentials), logs / "rasa.log", env
+            cli.rasa_server_command(self.rasa_port, endpoints, self.model, credentials),
+            logs / "rasa.log",
+            {**env, **rasa_env},
         )
         self.processes.append(rasa)
         if not cli.wait_for(f"{self.rasa_url}/", 300, rasa, interval=0.1):
@@ -164,6 +187,14 @@ class ServerPair:
         self.startup_s = time.monotonic() - started
         post_turn(self.rest_url, f"bench-startup-{os.getpid()}-{self.name}", "hi")
         self.first_reply_s = time.monotonic() - started
+        # Every worker loads the model; the load starts once all of them say they are up.
+        deadline = started + 300
+        while lines_with(logs / "rasa.log", "Rasa server is up and running") < self.workers:
+            if time.monotonic() > deadline or rasa.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"{self.name}: not every Rasa worker started:\n{self.log_tail('rasa')}")
+            time.sleep(0.1)
+        self.all_workers_s = time.monotonic() - started
 
     def write_endpoints(self, db_name: str) -> Path:
         """endpoints-<db>.yml for this pair's action server, with a SQLite tracker store in var_dir."""

@@ -31,7 +31,7 @@ from typing import Any, Dict, List, Optional
 
 from bench import profile as spy
 from bench import stats
-from bench.procs import ServerPair, cpu_seconds, peak_rss_mb, post_turn
+from bench.procs import ServerPair, children, cpu_seconds, peak_rss_mb, post_turn, tree_cpu_seconds, tree_peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -232,11 +232,12 @@ def run_phase(
     spies = []
     if profile_dir is not None and phase == "concurrent":
         spies = [
-            spy.start_record(pair.rasa.pid, profile_dir / f"{pair.name}-rasa.txt"),
+            # with several workers: the first worker (the parent only waits for them)
+            spy.start_record((children(pair.rasa.pid) or [pair.rasa.pid])[0], profile_dir / f"{pair.name}-rasa.txt"),
             spy.start_record(pair.actions.pid, profile_dir / f"{pair.name}-actions.txt"),
         ]
         time.sleep(1.0)
-    cpu_before = {"rasa": cpu_seconds(pair.rasa.pid), "actions": cpu_seconds(pair.actions.pid)}
+    cpu_before = {"rasa": tree_cpu_seconds(pair.rasa.pid), "actions": cpu_seconds(pair.actions.pid)}
     machine_before, load_cpu_before = system_cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
     errors_before = pair.errors_logged()
     started = time.monotonic()
@@ -252,13 +253,10 @@ def run_phase(
         )
     elapsed = time.monotonic() - started
     machine_after, load_cpu_after = system_cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_after = {"rasa": tree_cpu_seconds(pair.rasa.pid), "actions": cpu_seconds(pair.actions.pid)}
     cpu = {
-        key: (
-            None
-            if cpu_before[key] is None or cpu_seconds(proc.pid) is None
-            else cpu_seconds(proc.pid) - cpu_before[key]
-        )
-        for key, proc in (("rasa", pair.rasa), ("actions", pair.actions))
+        key: None if cpu_before[key] is None or cpu_after[key] is None else cpu_after[key] - cpu_before[key]
+        for key in cpu_before
     }
     for process in spies:
         spy.stop_record(process)
@@ -290,13 +288,23 @@ def bench_server(name: str, model: Path, load: Load, run_id: str, profile_dir: O
     var_dir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     raw_dir = RESULTS / "bench-raw"
     raw_dir.mkdir(parents=True, exist_ok=True)
-    pair = ServerPair(name=name, model=model, var_dir=var_dir)
+    pair = ServerPair(name=name, model=model, var_dir=var_dir, reference=name == "stock")
     say(f"{name}: starting the action server and the Rasa server ({model.relative_to(ROOT)})")
     result: Dict[str, Any] = {"model": str(model.relative_to(ROOT))}
     try:
         pair.start()
-        result.update({"startup_s": pair.startup_s, "first_reply_s": pair.first_reply_s})
-        say(f"{name}: answering after {pair.startup_s:.1f} s, first reply after {pair.first_reply_s:.1f} s")
+        result.update(
+            {
+                "startup_s": pair.startup_s,
+                "first_reply_s": pair.first_reply_s,
+                "all_workers_s": pair.all_workers_s,
+                "rasa_workers": pair.workers,
+            }
+        )
+        say(
+            f"{name}: answering after {pair.startup_s:.1f} s, first reply after {pair.first_reply_s:.1f} s, "
+            f"all {pair.workers} Rasa worker(s) up after {pair.all_workers_s:.1f} s"
+        )
         for number, text in enumerate(["hello", "my 2 year old has a temperature", "38.5", "yes", "thanks"]):
             post_turn(pair.rest_url, f"bench-{run_id}-warmup-{number // 5}", text)  # warm-up, not counted
         for phase in ("single", "concurrent", "long", "flood"):
@@ -324,11 +332,11 @@ def bench_server(name: str, model: Path, load: Load, run_id: str, profile_dir: O
         if profile_dir is not None:
             say(f"{name}: timing the stages of a turn inside Rasa (bench/breakdown.py)")
             result["breakdown"] = breakdown(pair, model, profile_dir)
-        result["rasa_peak_rss_mb"] = peak_rss_mb(pair.rasa.pid)
+        memory = tree_peak_rss_mb(pair.rasa.pid)
+        result["rasa_peak_rss_mb"] = memory["max"]
+        result["rasa_total_peak_rss_mb"] = memory["sum"]
+        result["rasa_processes"] = memory["processes"]
         result["actions_peak_rss_mb"] = peak_rss_mb(pair.actions.pid)
-        from bench.procs import children
-
-        result["rasa_child_processes"] = len(children(pair.rasa.pid))
     finally:
         pair.stop()
         logs = RESULTS / "bench-raw" / f"{name}-logs"

@@ -149,6 +149,13 @@ def action_server_command(port: int) -> List[str]:
     return [PYTHON, "-m", "actions.server", "--port", str(port)]
 
 
+def rasa_env(env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """Environment for the Rasa server: its worker processes (Rasa reads SANIC_WORKERS)."""
+    from bot.config import load_settings
+
+    return {"SANIC_WORKERS": str(load_settings(env).workers)}
+
+
 def rasa_server_command(port: int, endpoints: Path, model: Path = MODEL_PATH,
                         credentials: Optional[Path] = None) -> List[str]:  # fmt: skip
     return [
@@ -250,7 +257,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     actions = start(action_server_command(args.action_port), logs / "actions.log", run_env)
     processes.append(actions)
-    rasa = start(rasa_server_command(args.port, endpoints, model, credentials), logs / "rasa.log", run_env)
+    rasa = start(
+        rasa_server_command(args.port, endpoints, model, credentials), logs / "rasa.log", {**run_env, **rasa_env()}
+    )
     processes.append(rasa)
     if not wait_for(f"http://127.0.0.1:{args.action_port}/health", 60, actions):
         print(f"!! the action server did not start: see {logs / 'actions.log'}", flush=True)
@@ -280,6 +289,7 @@ def run(args: argparse.Namespace) -> int:
             if settings.production
             else f"   tracker store    SQLite {settings.sqlite_path}\n"
         )
+        + f"   Rasa workers     {settings.workers} (RASA_WORKERS)\n"
         + f"   profile          {settings.profile}\n"
         f"   logs             {logs}/\n"
         + "".join(f"   {note}\n" for note in channel_notes)

@@ -1,8 +1,10 @@
 """The one configuration loader: settings come from environment variables.
 
-PROFILE=default     SQLite tracker store under var/, in-memory lock store
+PROFILE=default     SQLite tracker store under var/; with several workers, a lock
+                    file under var/ keeps each conversation one turn at a time
 PROFILE=production  PostgreSQL tracker store (DB_HOST, DB_PORT, DB_NAME, DB_USER,
                     DB_PASSWORD) and Redis lock store (REDIS_HOST, REDIS_PORT)
+RASA_WORKERS        Rasa server worker processes (default: one per core, at most 4)
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Settings:
     db_password: str
     redis_host: str
     redis_port: int
+    workers: int = 1
+    lock_path: Optional[Path] = None
 
     @property
     def production(self) -> bool:
@@ -57,7 +61,9 @@ class Settings:
 
     def lock_store_endpoint(self) -> Optional[Dict[str, object]]:
         if not self.production:
-            return None
+            if self.workers == 1:
+                return None  # Rasa's in-memory lock store
+            return {"type": "bot.storage.locks.FileLockStore", "path": str(self.lock_path)}
         return {"type": "redis", "url": self.redis_host, "port": self.redis_port, "key_prefix": "sepsis"}
 
 
@@ -81,4 +87,22 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         db_password=get("DB_PASSWORD", ""),
         redis_host=get("REDIS_HOST", "127.0.0.1"),
         redis_port=int(get("REDIS_PORT", "6379")),
+        workers=workers(get("RASA_WORKERS", "")),
+        lock_path=var_dir(env) / "conversations.lock",
     )
+
+
+MAX_DEFAULT_WORKERS = 4
+
+
+def workers(value: str) -> int:
+    """RASA_WORKERS, else one worker per core (at most 4: each holds its own model, about 0.9 GB)."""
+    if not value:
+        return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
+    try:
+        count = int(value)
+    except ValueError:
+        raise ValueError(f"RASA_WORKERS must be a whole number, not {value!r}") from None
+    if not 1 <= count <= 64:
+        raise ValueError(f"RASA_WORKERS must be between 1 and 64, not {count}")
+    return count

@@ -70,7 +70,11 @@ def start_servers(
     credentials, _ = cli.write_credentials(var_dir / "credentials.yml", merged_env)
     logs = var_dir / "logs"
     actions = cli.start(cli.action_server_command(action_port), logs / "actions.log", env)
-    rasa = cli.start(cli.rasa_server_command(rasa_port, endpoints, credentials=credentials), logs / "rasa.log", env)
+    rasa = cli.start(
+        cli.rasa_server_command(rasa_port, endpoints, credentials=credentials),
+        logs / "rasa.log",
+        {**env, **cli.rasa_env(merged_env)},
+    )
     servers = Servers(
         f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", var_dir, [actions, rasa], rasa_port,
         action_port, token, endpoints, credentials,

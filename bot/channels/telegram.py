@@ -38,6 +38,7 @@ from bot.channels.settings import (
     flood_from_credentials,
     telegram_settings,
 )
+from bot.channels.shared_state import channel_memory, flood_guard
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class TelegramInput(InputChannel):
             secret_token=str(credentials["secret_token"]),
             api_base=str(credentials.get("api_base") or DEFAULT_TELEGRAM_API).rstrip("/"),
         )
-        return cls(settings, FloodGuard(flood_from_credentials(credentials)))
+        return cls(settings, flood_guard(flood_from_credentials(credentials)))
 
     def __init__(self, settings: TelegramSettings, flood: Optional[FloodGuard] = None) -> None:
         self.settings = settings
@@ -119,7 +120,8 @@ class TelegramInput(InputChannel):
         from bot.channels.relay import Inbound, Relay
         from bot.channels.render import TELEGRAM_LIMIT
 
-        relay = Relay(on_new_message, self.flood)
+        seen, buttons = channel_memory()
+        relay = Relay(on_new_message, self.flood, seen=seen, buttons=buttons)
         webhook = Blueprint(f"bot_telegram_{id(self)}", __name__)
 
         @webhook.route("/", methods=["GET"])

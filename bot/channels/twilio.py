@@ -28,6 +28,7 @@ from bot.channels.relay import Inbound, Relay
 from bot.channels.render import SMS_LIMIT, WHATSAPP_LIMIT, split_text
 from bot.channels.senders import log_id
 from bot.channels.settings import DEFAULT_TWILIO_API, TwilioSettings, bare_number, flood_from_credentials
+from bot.channels.shared_state import channel_memory, flood_guard
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class TwilioInput(InputChannel):
             webhook_url=str(credentials["webhook_url"]),
             api_base=str(credentials.get("api_base") or DEFAULT_TWILIO_API).rstrip("/"),
         )
-        return cls(settings, FloodGuard(flood_from_credentials(credentials)))
+        return cls(settings, flood_guard(flood_from_credentials(credentials)))
 
     def __init__(self, settings: TwilioSettings, flood: Optional[FloodGuard] = None) -> None:
         self.settings = settings
@@ -132,7 +133,8 @@ class TwilioInput(InputChannel):
         return bool(signature) and self.validator.validate(url, params, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        relay = Relay(on_new_message, self.flood)
+        seen, buttons = channel_memory()
+        relay = Relay(on_new_message, self.flood, seen=seen, buttons=buttons)
         webhook = Blueprint(f"bot_twilio_{id(self)}", __name__)
 
         @webhook.route("/", methods=["GET"])

@@ -519,7 +519,10 @@
   Widget.prototype.connect = function (io) {
     var self = this;
     if (!this.rasaUrl) return;
-    var socket = io(this.rasaUrl, { path: "/socket.io" });
+    // WebSocket only: the Rasa server runs several worker processes (RASA_WORKERS), and
+    // socket.io's long-polling would send each poll to any of them; one WebSocket stays
+    // with the worker that opened it.
+    var socket = io(this.rasaUrl, { path: "/socket.io", transports: ["websocket"] });
     socket.on("connect", function () {
       self.root.setAttribute("data-connection", "connected");
       if (self.notice === "offline") self.hideNotice();
