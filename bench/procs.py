@@ -189,7 +189,7 @@ class ServerPair:
         self.first_reply_s = time.monotonic() - started
         # Every worker loads the model; the load starts once all of them say they are up.
         deadline = started + 300
-        while lines_with(logs / "rasa.log", "Rasa server is up and running") < self.workers:
+        while lines_with(logs / "rasa.log", "worker_ready:") < self.workers:
             if time.monotonic() > deadline or rasa.poll() is not None:
                 self.stop()
                 raise RuntimeError(f"{self.name}: not every Rasa worker started:\n{self.log_tail('rasa')}")

@@ -59,5 +59,8 @@ def configure(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Rasa sets the root logger to WARNING later on; our own records keep their level.
+    logging.getLogger("bot").setLevel(level)
+    logging.getLogger("actions").setLevel(level)
     for noisy in ("rasa", "sanic.access", "sqlalchemy", "urllib3", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

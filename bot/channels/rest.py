@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -80,6 +81,12 @@ class SafeRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"safe_rest_{id(self)}", __name__)
         handler = guarded(on_new_message)
+
+        @webhook.listener("after_server_start")
+        async def worker_ready(app: Any, _: Any) -> None:
+            # Once per Rasa worker process, after it has loaded the model (make bench and
+            # operators count these lines when RASA_WORKERS > 1).
+            logger.info("worker_ready: Rasa worker %d has its model and is answering", os.getpid())
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
@@ -58,6 +60,9 @@ CURIOUS = ("just curious", "for the future", "no one is ill", "nobody is ill", "
 DOWNGRADE_SPAN = 3
 
 
+SCAN_CACHE_SIZE = 512
+
+
 @dataclass(frozen=True)
 class Match:
     sign: str
@@ -79,6 +84,13 @@ class SignScan:
     words: List[str] = field(default_factory=list)
     hypothetical_sentences: Set[int] = field(default_factory=set)
     hypothetical_tokens: Set[int] = field(default_factory=set)
+
+    def copy(self) -> "SignScan":
+        """A copy whose dicts, lists and sets are its own (the matches are immutable)."""
+        return SignScan(
+            dict(self.present), dict(self.negated), dict(self.hypothetical), dict(self.resolved),
+            list(self.norms), list(self.words), set(self.hypothetical_sentences), set(self.hypothetical_tokens),
+        )  # fmt: skip
 
 
 def _pattern_groups(sign: Dict[str, Any]) -> List[Tuple[str, List[str], Dict[str, Any]]]:
@@ -113,6 +125,10 @@ class SignMatcher:
             vocabulary.add(base_norm(word))
         self.speller = Speller(vocabulary)
         self.pattern_words: FrozenSet[str] = frozenset(vocabulary)
+        # A turn reads the same message three times (NLU override, SafetyPolicy, reply
+        # guard): the scan depends on the text alone, so the last ones are remembered.
+        self._scans: "OrderedDict[str, SignScan]" = OrderedDict()
+        self._scans_lock = threading.Lock()
 
     @staticmethod
     def _alternatives(element: str, vocabulary: Set[str]) -> List[str]:
@@ -180,6 +196,19 @@ class SignMatcher:
         return doc
 
     def scan(self, text: str) -> SignScan:
+        with self._scans_lock:
+            found = self._scans.get(text)
+            if found is not None:
+                self._scans.move_to_end(text)
+                return found.copy()
+        found = self._scan(text)
+        with self._scans_lock:
+            self._scans[text] = found
+            while len(self._scans) > SCAN_CACHE_SIZE:
+                self._scans.popitem(last=False)
+        return found.copy()
+
+    def _scan(self, text: str) -> SignScan:
         doc = self.doc(text)
         norms = [t.norm_ for t in doc]
         words = [t.text for t in doc]

@@ -269,24 +269,25 @@ class SafeSQLTrackerStore(TrackerStore, SerializedTrackerAsText):
         table = self.SQLEvent.__table__
         with self.engine.begin() as connection:
             events = self._new_events(connection, tracker)
-            last_id = None
+            rows = []
             for event in events:
                 data = event.as_dict()
-                result = connection.execute(
-                    table.insert().values(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
+                rows.append(
+                    {
+                        "sender_id": tracker.sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
                 )
-                last_id = result.inserted_primary_key[0]
-            if last_id is None:
-                last_id = connection.execute(
-                    sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == tracker.sender_id)
-                ).scalar()
+            if rows:
+                # One statement for the turn's events (executemany), in their order.
+                connection.execute(table.insert(), rows)
+            last_id = connection.execute(
+                sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == tracker.sender_id)
+            ).scalar()
         self._remember(tracker.sender_id, CachedConversation(tracker, last_id or 0, len(tracker.events), False))
 
     def _spool(self, tracker: DialogueStateTracker, reason: str) -> None:
