@@ -85,7 +85,7 @@ class SignScan:
     hypothetical_sentences: Set[int] = field(default_factory=set)
     hypothetical_tokens: Set[int] = field(default_factory=set)
 
-    def copy(self) -> "SignScan":
+    def copy(self) -> SignScan:
         """A copy whose dicts, lists and sets are its own (the matches are immutable)."""
         return SignScan(
             dict(self.present), dict(self.negated), dict(self.hypothetical), dict(self.resolved),
@@ -127,7 +127,7 @@ class SignMatcher:
         self.pattern_words: FrozenSet[str] = frozenset(vocabulary)
         # A turn reads the same message three times (NLU override, SafetyPolicy, reply
         # guard): the scan depends on the text alone, so the last ones are remembered.
-        self._scans: "OrderedDict[str, SignScan]" = OrderedDict()
+        self._scans: OrderedDict[str, SignScan] = OrderedDict()
         self._scans_lock = threading.Lock()
 
     @staticmethod
