@@ -119,6 +119,9 @@ if not STOCK_SPEED:
     DialogueStateTracker.applied_events = _applied_events
 
 
+_stock_graph_run = DaskGraphRunner.run
+
+
 def _plan(runner: DaskGraphRunner, targets: Tuple[str, ...]) -> List[Tuple[str, Tuple[str, ...]]]:
     """The nodes the targets need, each after the nodes it needs, with their inputs."""
     plans = runner.__dict__.setdefault("_bot_plans", {})

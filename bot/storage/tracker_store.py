@@ -141,7 +141,14 @@ class SafeSQLTrackerStore(TrackerStore, SerializedTrackerAsText):
             return
         with self._tables_lock:
             if not self._tables_ready:
-                self.Base.metadata.create_all(self.engine, tables=[self.SQLEvent.__table__])
+                try:
+                    self.Base.metadata.create_all(self.engine, tables=[self.SQLEvent.__table__])
+                except sa.exc.SQLAlchemyError:
+                    # Several worker processes start together on an empty database: another
+                    # one may have created the table between the check and the CREATE
+                    # (PostgreSQL then says "duplicate key ... pg_type"). Check again.
+                    time.sleep(0.2)
+                    self.Base.metadata.create_all(self.engine, tables=[self.SQLEvent.__table__])
                 self._tables_ready = True
 
     # --- reading ------------------------------------------------------------------
