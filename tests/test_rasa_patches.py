@@ -9,7 +9,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.engine.exceptions import GraphRunError
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered, UserUtteranceReverted
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUtteranceReverted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
