@@ -24,6 +24,7 @@ from bot.channels.guard import MAX_SENDER_CHARS, guarded
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+WARM_UP_TEXT = "my 2 year old has had a temperature of 38.5 since yesterday and is drinking less"
 SENDER_PATTERN = re.compile(rf"^[A-Za-z0-9_.:@+=\-]{{1,{MAX_SENDER_CHARS}}}$")
 
 
@@ -84,8 +85,16 @@ class SafeRestInput(RestInput):
 
         @webhook.listener("after_server_start")
         async def worker_ready(app: Any, _: Any) -> None:
-            # Once per Rasa worker process, after it has loaded the model (make bench and
-            # operators count these lines when RASA_WORKERS > 1).
+            # Once per Rasa worker process, after it has loaded the model. A first message
+            # through the NLU pipeline and the safety engine builds what they build lazily, so
+            # that no parent's first message waits for it. (make bench and operators count
+            # these lines when RASA_WORKERS > 1.)
+            agent = getattr(app.ctx, "agent", None)
+            if agent is not None:
+                try:
+                    await agent.parse_message(WARM_UP_TEXT)
+                except Exception as error:  # noqa: BLE001 - warming up is best effort
+                    logger.warning("worker warm-up failed: %s", error.__class__.__name__)
             logger.info("worker_ready: Rasa worker %d has its model and is answering", os.getpid())
 
         @webhook.route("/", methods=["GET"])
