@@ -15,7 +15,7 @@ import pytest
 from rasa.core.lock_store import LockError
 
 from bot.config import load_settings
-from bot.storage.locks import FileLockStore
+from bot.storage.locks import FileLockStore, slot_for
 
 
 def hold(path: str, conversation: str, seconds: float, log: str) -> None:
@@ -50,18 +50,27 @@ def test_two_processes_take_turns_on_one_conversation(tmp_path: Path) -> None:
     assert [pid for pid, _, _ in lines[::2]] == [pid for pid, _, _ in lines[1::2]]
 
 
+def wait_for_file(path: Path) -> None:
+    deadline = time.monotonic() + 20
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.exists(), "the holding process never took the lock"
+
+
 def test_other_conversations_do_not_wait(tmp_path: Path) -> None:
     path = str(tmp_path / "c.lock")
-    holder = spawn(hold, path, "parent-1", 2.0, str(tmp_path / "log"))
-    time.sleep(0.5)
+    holder = spawn(hold, path, "parent-1", 3.0, str(tmp_path / "log"))
+    wait_for_file(tmp_path / "log")
 
-    async def other() -> float:
-        started = time.monotonic()
-        async with FileLockStore(path=path).lock("parent-2"):
-            return time.monotonic() - started
+    async def take(conversation: str) -> None:
+        # A short limit: a conversation that had to wait for parent-1 would fail here.
+        async with FileLockStore(path=path).lock(conversation, lock_lifetime=0.3):
+            pass
 
     try:
-        assert asyncio.run(other()) < 0.5
+        asyncio.run(take("parent-2"))
+        with pytest.raises(LockError):
+            asyncio.run(take("parent-1"))  # the one being held does wait
     finally:
         holder.join(10)
 
@@ -69,18 +78,19 @@ def test_other_conversations_do_not_wait(tmp_path: Path) -> None:
 def test_a_killed_worker_leaves_no_conversation_locked(tmp_path: Path) -> None:
     path = str(tmp_path / "c.lock")
     holder = spawn(hold, path, "parent-1", 60.0, str(tmp_path / "log"))
-    deadline = time.monotonic() + 10
-    while not (tmp_path / "log").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_file(tmp_path / "log")
+    store = FileLockStore(path=path)
+    assert not store._try_lock(slot_for("parent-1"))  # held by the worker
     os.kill(holder.pid, signal.SIGKILL)
     holder.join(10)
+    assert store._try_lock(slot_for("parent-1"))  # freed by the kernel, at once
+    store._unlock(slot_for("parent-1"))
 
-    async def take() -> float:
-        started = time.monotonic()
-        async with FileLockStore(path=path).lock("parent-1", lock_lifetime=5):
-            return time.monotonic() - started
+    async def take() -> None:
+        async with store.lock("parent-1", lock_lifetime=5):
+            pass
 
-    assert asyncio.run(take()) < 1.0
+    asyncio.run(take())
 
 
 def test_turns_in_one_process_keep_their_order_and_a_stuck_lock_times_out(tmp_path: Path) -> None:
@@ -100,7 +110,7 @@ def test_turns_in_one_process_keep_their_order_and_a_stuck_lock_times_out(tmp_pa
     assert store._local == {}  # nothing kept for finished conversations
 
     holder = spawn(hold, str(tmp_path / "c.lock"), "parent-1", 3.0, str(tmp_path / "log"))
-    time.sleep(0.5)
+    wait_for_file(tmp_path / "log")
 
     async def blocked() -> None:
         async with FileLockStore(path=str(tmp_path / "c.lock")).lock("parent-1", lock_lifetime=0.5):
