@@ -140,8 +140,11 @@ def test_a_flood_is_throttled_but_an_emergency_still_gets_the_999_text(channel_s
     for n in range(FLOOD_MAX_MESSAGES + 2):
         assert channel_servers.post_twilio(twilio_fields(sender, f"hello {n}")).status_code == 200
     parts = settle(lambda: channel_servers.twilio.twilio_bodies(sender), quiet=3)
-    assert len(parts) == FLOOD_MAX_MESSAGES + 1  # one reply per allowed turn, then one short reply
-    assert parts[-1] == SAFETY_LINE
+    # One reply per allowed turn and one short reply. With several Rasa workers the short reply
+    # (sent by the worker that counted the 11th message) may overtake the last allowed turns
+    # still running on the other worker, so only its presence, once, is fixed, not its place.
+    assert len(parts) == FLOOD_MAX_MESSAGES + 1
+    assert parts.count(SAFETY_LINE) == 1
     assert len(channel_servers.user_texts(sender)) == FLOOD_MAX_MESSAGES
     for _ in range(2):
         assert channel_servers.post_twilio(twilio_fields(sender, RED_FLAG)).status_code == 200
