@@ -26,7 +26,7 @@ LABELS = {
     "seizure": "a fit, seizure or convulsion",
     "poor_feeding": "not feeding, or taking less than half their usual feeds or drinks",
     "getting_worse": "getting worse, or not improving after being seen",
-    "parent_concern": "you feel something is seriously wrong, or your child is not their usual self",
+    "parent_concern": "you are more worried, feel something is seriously wrong, or your child is not their usual self",
 }
 
 
