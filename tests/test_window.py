@@ -127,7 +127,8 @@ def test_a_red_flag_after_a_long_conversation_gets_the_999_text_and_the_escalati
     replies = say(servers, sender, "now she is floppy and her lips look blue")
     texts = [message.get("text") or "" for message in replies]
     assert "999" in texts[0]
-    # action_escalate ran on the action server (it records what to do next in the reply's text).
+    # action_escalate ran on the action server: utter_emergency is one message, and the
+    # escalation detail only exists if the action call succeeded (a failed call adds none).
     events = stored_events(servers.var_dir / "tracker.db", sender)
     last_turn = events[max(i for i, e in enumerate(events) if isinstance(e, UserUttered)) :]
     actions = [e.action_name for e in last_turn if isinstance(e, ActionExecuted)]

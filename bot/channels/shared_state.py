@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS seen_messages (key TEXT PRIMARY KEY, expires REAL NOT
 CREATE INDEX IF NOT EXISTS seen_messages_expires ON seen_messages (expires);
 CREATE TABLE IF NOT EXISTS shown_buttons (sender TEXT PRIMARY KEY, expires REAL NOT NULL, payloads TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS flood (
-    sender TEXT PRIMARY KEY, recent TEXT NOT NULL, blocked_until REAL NOT NULL, emergency_sent INTEGER NOT NULL
+    sender TEXT PRIMARY KEY, recent TEXT NOT NULL, blocked_until REAL NOT NULL, emergency_sent INTEGER NOT NULL,
+    updated REAL NOT NULL
 );
 """
 
@@ -140,10 +141,15 @@ class SQLiteFloodGuard(FloodGuard):
                 if len(recent) > self.settings.max_messages:
                     verdict, blocked_until, recent = Verdict.THROTTLE, now + self.settings.block_seconds, []
                 connection.execute(
-                    "INSERT OR REPLACE INTO flood (sender, recent, blocked_until, emergency_sent) VALUES (?, ?, ?, 0)",
-                    (key, json.dumps(recent), blocked_until),
+                    "INSERT OR REPLACE INTO flood (sender, recent, blocked_until, emergency_sent, updated) "
+                    "VALUES (?, ?, ?, 0, ?)",
+                    (key, json.dumps(recent), blocked_until, now),
                 )
-                connection.execute("DELETE FROM flood WHERE blocked_until < ? AND recent = '[]'", (now,))
+                # Senders with nothing left to count: not blocked and quiet for a whole window.
+                connection.execute(
+                    "DELETE FROM flood WHERE blocked_until < ? AND updated < ?",
+                    (now, now - self.settings.window_seconds),
+                )
                 connection.execute("COMMIT")
                 return verdict
         except sqlite3.Error as error:

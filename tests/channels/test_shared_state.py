@@ -64,6 +64,9 @@ def test_a_flood_split_over_two_workers_is_counted_once(tmp_path: Path) -> None:
     assert not workers[0].emergency_allowed("p1")
     clock.now += 301
     assert workers[0].check("p1") == Verdict.ALLOW
+    # Quiet senders are forgotten: only the one just counted is left.
+    with workers[0].db.connect() as connection:
+        assert [row[0] for row in connection.execute("SELECT sender FROM flood")] == ["p1"]
 
 
 def test_the_database_unusable_lets_messages_through(tmp_path: Path) -> None:
