@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import slots
-from bot.replies import Message, TriageState
+from bot.replies import KEYS_FIELD, Message, TriageState
 from bot.safety.levels import Level
 
 
@@ -31,6 +31,8 @@ def triage_state(tracker: Tracker) -> TriageState:
         fever_reported=bool(tracker.get_slot(slots.FEVER_REPORTED)),
         asked=list(tracker.get_slot(slots.ASKED) or []),
         intent=latest_intent(tracker),
+        screened=bool(tracker.get_slot(slots.SCREENED)),
+        suspected=tracker.get_slot(slots.SUSPECTED_SIGN),
     )
 
 
@@ -44,4 +46,6 @@ def send(dispatcher: CollectingDispatcher, messages: List[Message]) -> None:
             kwargs["buttons"] = message["buttons"]
         if message.get("custom"):
             kwargs["json_message"] = message["custom"]
+        if message.get(KEYS_FIELD):
+            kwargs[KEYS_FIELD] = list(message[KEYS_FIELD])
         dispatcher.utter_message(**kwargs)

@@ -24,6 +24,15 @@ def triage_reply(state: TriageState) -> tuple[List[Message], List[str], str | No
     question = None
     if state.level >= Level.EMERGENCY:
         return [replies.emergency_first(), *replies.escalation_detail(state.signs)], asked, None
+    if state.suspected:
+        # The 999 line for the suspected sign first, any 111 advice, then one yes/no question.
+        lead, suspect_question = replies.suspicion_reply(state.suspected)
+        if state.level == Level.URGENT:
+            first = "urgent" not in asked
+            if first:
+                asked.append("urgent")
+            return [lead, *replies.urgent_reply(state, first), suspect_question], asked, f"suspect:{state.suspected}"
+        return [lead, suspect_question], asked, f"suspect:{state.suspected}"
     if state.level == Level.URGENT:
         first = "urgent" not in asked
         if first:
@@ -39,10 +48,13 @@ def triage_reply(state: TriageState) -> tuple[List[Message], List[str], str | No
         first = "advice" not in asked
         if first:
             asked.append("advice")
+        reassure = replies.may_reassure(state) and "reassured" not in asked
         out += replies.advice_reply(state, first)
+        if reassure:
+            asked.append("reassured")
         out += replies.info_reply(state.intent)
         question = replies.next_question(state)
-        if question is None and "closing" not in asked:
+        if question is None and "closing" not in asked and replies.may_reassure(state):
             asked.append("closing")
             out.append(replies.message("safety_net"))
             out.append(replies.film_message(HOME_FILM))

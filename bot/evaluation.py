@@ -4,7 +4,7 @@ The trained model (NLU pipeline, red-flag override, policies), the real action
 server and the same channel guard as `make run` handle every message; the
 level is read from the `triage_level` slot after each turn.
 
-.tsv: `LABEL<TAB>message`, one fresh conversation per line.
+.tsv: `LABEL<TAB>message[<TAB>concept]`, one fresh conversation per line.
 .yml: scenarios with turns [{user, expect}], one conversation per scenario;
       every turn is an item.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 import socket
@@ -31,6 +32,8 @@ RANK = {label: index for index, label in enumerate(LABELS)}
 LEVEL_TO_LABEL = {"none": "OTHER", "info": "INFO", "advice": "ADVICE", "urgent": "URGENT", "emergency": "EMERGENCY"}
 ESCALATION = re.compile(r"999|111")
 EMERGENCY_FIRST = re.compile(r"999|A&E", re.IGNORECASE)
+# A first sentence that tells the parent to call 999 now (not the "if any sign appears" safety line).
+EMERGENCY_NOW = re.compile(r"^(?:call 999|go to a&e)", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -48,6 +51,26 @@ class Outcome:
     predicted: str
     replies: List[str]
     signs: List[str] = field(default_factory=list)
+    # ERROR records Rasa logged during the turn (an action that failed: 401, 500, timeout).
+    action_errors: List[str] = field(default_factory=list)
+    keys: List[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """The parent read the failure text, or some part of the turn failed."""
+        from bot.replies import failure
+
+        failure_text = failure()["text"]
+        return bool(self.action_errors) or any(failure_text in r for r in self.replies)
+
+    @property
+    def reassures(self) -> bool:
+        """A reply told the parent the child seems well or can be looked after at home."""
+        from bot.replies import REASSURANCE_KEYS, reassurance_texts
+
+        if set(self.keys) & REASSURANCE_KEYS:
+            return True
+        return any(t in r for t in reassurance_texts() for r in self.replies)
 
     @property
     def first_sentence(self) -> str:
@@ -66,7 +89,8 @@ def read_items(path: Path) -> List[List[Item]]:
         for number, line in enumerate(path.read_text(encoding="utf8").splitlines(), 1):
             if not line.strip() or line.startswith("#") or "\t" not in line:
                 continue
-            label, text = line.split("\t", 1)
+            # LABEL<TAB>message, with an optional third column (the concept the line tests)
+            label, text = line.split("\t")[:2]
             label = label.strip().upper()
             if label not in RANK:
                 raise ValueError(f"{path}:{number}: unknown label {label!r}")
@@ -96,6 +120,27 @@ def reply_texts(messages: Sequence[Dict[str, Any]]) -> List[str]:
     return [message_text(m) for m in messages]
 
 
+def reply_keys(messages: Sequence[Dict[str, Any]]) -> List[str]:
+    from bot.replies import message_keys
+
+    return [key for m in messages for key in message_keys(m)]
+
+
+class TurnErrors(logging.Handler):
+    """Collects the ERROR records Rasa and the bot log while one turn is handled."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: List[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(f"{record.name}: {record.getMessage()[:200]}")
+
+    def take(self) -> List[str]:
+        taken, self.records = self.records, []
+        return taken
+
+
 class Bot:
     """The trained model and the action server, driven in-process like the REST channel."""
 
@@ -122,17 +167,27 @@ class Bot:
         endpoints_file.parent.mkdir(exist_ok=True)
         endpoints_file.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+            f'  headers:\n    X-Action-Token: "{token}"\n'
             "nlg:\n  type: bot.nlg.GuidanceNaturalLanguageGenerator\n"
         )
         endpoints = read_endpoints_from_path(endpoints_file)
         endpoints_file.unlink()
         self.agent = Agent.load(str(model), generator=endpoints.nlg, action_endpoint=endpoints.action)
         self.handle = guarded(self.agent.handle_message)
+        self.errors = TurnErrors()
+        logging.getLogger().addHandler(self.errors)
 
     async def send(self, sender: str, text: str) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-        collector = CollectingOutputChannel()
+        class KeepingOutputChannel(CollectingOutputChannel):
+            """Keeps each message whole (with its guidance keys), as the guard handed it over."""
+
+            async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+                self.messages.append(dict(message))
+
+        collector = KeepingOutputChannel()
+        self.errors.take()
         await self.handle(UserMessage(text, collector, sender, input_channel="rest"))
         tracker = await self.agent.tracker_store.retrieve(sender)
         slots = tracker.current_slot_values() if tracker else {}
@@ -146,7 +201,10 @@ async def run_items(bot: Bot, conversations: List[List[Item]]) -> List[Outcome]:
         for item in turns:
             messages, slots = await bot.send(sender, item.text)
             level = LEVEL_TO_LABEL.get(str(slots.get("triage_level") or "none"), "OTHER")
-            outcomes.append(Outcome(item, level, reply_texts(messages), list(slots.get("signs_found") or [])))
+            outcome = Outcome(item, level, reply_texts(messages), list(slots.get("signs_found") or []))
+            outcome.action_errors = bot.errors.take()
+            outcome.keys = reply_keys(messages)
+            outcomes.append(outcome)
     return outcomes
 
 
@@ -169,6 +227,10 @@ def figures(outcomes: List[Outcome]) -> Dict[str, float]:
         "emergency_first": ratio(
             sum(bool(EMERGENCY_FIRST.search(o.first_sentence)) for o in emergencies), len(emergencies)
         ),
+        "urgent_first": ratio(sum(bool(ESCALATION.search(o.first_sentence)) for o in urgents), len(urgents)),
+        "alarm_rate": ratio(sum(bool(EMERGENCY_NOW.search(o.first_sentence)) for o in lesser), len(lesser)),
+        "failure_replies": sum(o.failed for o in outcomes),
+        "false_reassurance": sum(o.reassures for o in serious),
     }
 
 
@@ -182,7 +244,8 @@ def confusion(outcomes: List[Outcome]) -> str:
 
 
 def eval_line(values: Dict[str, float]) -> str:
-    keys = ["emergency_recall", "urgent_recall", "undertriage", "overtriage", "escalation_coverage", "emergency_first"]
+    keys = ["emergency_recall", "urgent_recall", "undertriage", "overtriage", "escalation_coverage", "emergency_first",
+            "urgent_first", "alarm_rate", "failure_replies", "false_reassurance"]  # fmt: skip
     return f"EVAL n={values['n']} " + " ".join(f"{k}={values[k]}" for k in keys)
 
 
@@ -201,6 +264,13 @@ def write_report(path: Path, data: Path, outcomes: List[Outcome], values: Dict[s
     lines = [f"# Evaluation of {data.name}", "", f"    {eval_line(values)}", "", "```", confusion(outcomes), "```", ""]
     lines.append(f"Replies that lead with the 999 text for an item below emergency: {len(alarming)}")
     lines += [f"- {o.item.conversation}#{o.item.turn} ({o.item.label}): {o.item.text!r}" for o in alarming]
+    lines.append("")
+    failed = [o for o in outcomes if o.failed]
+    lines.append(f"Turns with a failure reply or an action error: {len(failed)}")
+    lines += [f"- {o.item.conversation}#{o.item.turn}: {o.item.text!r}: {o.action_errors[:2]}" for o in failed]
+    reassured = [o for o in outcomes if o.reassures and RANK[o.item.label] >= RANK["URGENT"]]
+    lines.append(f"Emergency or urgent items that got home-care reassurance: {len(reassured)}")
+    lines += [f"- {o.item.conversation}#{o.item.turn} ({o.item.label}): {o.item.text!r}" for o in reassured]
     lines.append("")
     lines.append(f"## Misses ({len(misses)})")
     for o in misses:
@@ -260,10 +330,15 @@ def main(data: Sequence[str], out: Path) -> int:
     return 0
 
 
+COUNTS = ("failure_replies", "false_reassurance")
+
+
 def _combine(results: Dict[str, Dict[str, float]]) -> Dict[str, float]:
     total = sum(v["n"] for v in results.values())
     combined: Dict[str, float] = {"n": total}
     for key in next(iter(results.values())):
-        if key != "n":
+        if key in COUNTS:
+            combined[key] = sum(v[key] for v in results.values())
+        elif key != "n":
             combined[key] = round(sum(v[key] * v["n"] for v in results.values()) / total, 3)
     return combined

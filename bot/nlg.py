@@ -17,6 +17,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.guidance import load_guidance
+from bot.guidance.loader import REFERENCE
+from bot.replies import KEYS_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ def expand_response(response: Dict[str, Any]) -> Dict[str, Any]:
     guidance = load_guidance()
     response = copy.deepcopy(response)
     if isinstance(response.get("text"), str):
+        response[KEYS_FIELD] = REFERENCE.findall(response["text"])
         response["text"] = guidance.expand(response["text"])
     for button in response.get("buttons") or []:
         if isinstance(button.get("title"), str):

@@ -15,7 +15,9 @@ from bot.safety.levels import Level
 
 Message = Dict[str, Any]
 UNDER_FIVE_MONTHS = 60.0
-QUESTION_ORDER = ("age", "temperature", "feeding", "wee", "red_flags")
+# Age first (thresholds depend on it), then the emergency signs (NHS 111: questions first,
+# disposition after), then what is still missing.
+QUESTION_ORDER = ("age", "red_flags", "temperature", "feeding", "wee")
 INFO_INTENTS: Dict[str, str] = {
     "ask_what_is_sepsis": "info.what_is_sepsis",
     "ask_sepsis_signs_children": "info.signs_children",
@@ -53,8 +55,33 @@ def text(key: str, **values: Any) -> str:
     return load_guidance().text(key, **values)
 
 
+# Each message names the guidance items it was built from, so checks and renderers
+# read keys, never wording (rasa_sdk passes extra keys through to the channel).
+KEYS_FIELD = "guidance_keys"
+# Items that tell a parent the child seems well or can be looked after at home:
+# only after the emergency signs were screened in that conversation.
+REASSURANCE_KEYS = frozenset({"advice.well_child", "film:fever_at_home"})
+# The fixed texts an emergency turn may start with (each names 999 and A&E in its first sentence).
+EMERGENCY_FIRST_KEYS = frozenset({"emergency.call_999", "emergency.treatment_line"})
+
+
 def message(*keys: str) -> Message:
-    return {"text": " ".join(text(k) for k in keys)}
+    return {"text": " ".join(text(k) for k in keys), KEYS_FIELD: list(keys)}
+
+
+def message_keys(msg: Message) -> List[str]:
+    keys = msg.get(KEYS_FIELD)
+    if isinstance(keys, list):
+        return [str(k) for k in keys]
+    custom = msg.get("custom")
+    if isinstance(custom, dict) and isinstance(custom.get(KEYS_FIELD), list):
+        return [str(k) for k in custom[KEYS_FIELD]]
+    return []
+
+
+def reassurance_texts() -> List[str]:
+    """The wording of the reassurance items (for checks on replies that lost their keys)."""
+    return [text(k) for k in REASSURANCE_KEYS if not k.startswith("film:")]
 
 
 def emergency_first() -> Message:
@@ -83,7 +110,9 @@ def film_message(key: str) -> Message:
     summary = f"{film.title}. {film.audience} Watch: {film.url}"
     return {
         "text": summary,
+        KEYS_FIELD: [f"film:{film.key}"],
         "custom": {
+            KEYS_FIELD: [f"film:{film.key}"],
             "type": "film_card",
             "key": film.key,
             "title": film.title,
@@ -100,7 +129,7 @@ def films(keys: List[str]) -> List[Message]:
 
 def question(key: str) -> Message:
     guidance = load_guidance()
-    msg: Message = {"text": guidance.text(f"question.{key}")}
+    msg: Message = {"text": guidance.text(f"question.{key}"), KEYS_FIELD: [f"question.{key}"]}
     buttons = guidance.buttons(f"question.{key}")
     if buttons:
         msg["buttons"] = buttons
@@ -120,6 +149,8 @@ class TriageState:
     fever_reported: bool = False
     asked: List[str] = field(default_factory=list)
     intent: Optional[str] = None
+    screened: bool = False
+    suspected: Optional[str] = None
 
 
 def next_question(state: TriageState) -> Optional[str]:
@@ -161,7 +192,7 @@ def escalation_detail(signs: List[str]) -> List[Message]:
     labels = sign_labels(signs, Level.URGENT)
     out: List[Message] = []
     if labels:
-        out.append({"text": f"{text('signs_you_told_me')} {'; '.join(labels)}."})
+        out.append({"text": f"{text('signs_you_told_me')} {'; '.join(labels)}.", KEYS_FIELD: ["signs_you_told_me"]})
     out.append(message("emergency.while_waiting"))
     return out
 
@@ -171,17 +202,44 @@ def urgent_reply(state: TriageState, first_time: bool) -> List[Message]:
     if first_time:
         labels = sign_labels(state.signs, Level.URGENT)
         if labels:
-            out.append({"text": f"{text('urgent_reasons')} {'; '.join(labels)}."})
+            out.append({"text": f"{text('urgent_reasons')} {'; '.join(labels)}.", KEYS_FIELD: ["urgent_reasons"]})
     return out
 
 
+def may_reassure(state: TriageState) -> bool:
+    """Reassurance only after the emergency signs were screened in this conversation, the
+    age is known, and for a baby under 6 months the temperature was asked."""
+    if not state.screened or state.age_months is None or state.level >= Level.URGENT:
+        return False
+    young = state.age_months < load_guidance().threshold("infant_band_max_months")
+    return not young or state.temperature_c is not None or "temperature" in state.asked
+
+
 def advice_reply(state: TriageState, first_time: bool) -> List[Message]:
-    if first_time:
+    if may_reassure(state) and "reassured" not in state.asked:
         return [
             message("advice.well_child"),
             message("home_care.drinks", "home_care.cooling", "home_care.check_night"),
         ]
+    if first_time:
+        return [message("advice.screen_first")]
     return [message("chat.acknowledge", "safety_line")]
+
+
+def suspicion_reply(sign: str) -> List[Message]:
+    """The learned detector suspects an emergency sign the engine did not find: the 999
+    line for that sign first, then one yes/no question about it."""
+    guidance = load_guidance()
+    described = guidance.detector_sign(sign)
+    question_msg: Message = {
+        "text": guidance.text("suspect.question", sign=described),
+        KEYS_FIELD: ["suspect.question", f"detector:{sign}"],
+        "buttons": guidance.buttons("suspect.question"),
+    }
+    return [
+        {"text": guidance.text("suspect.lead", sign=described), KEYS_FIELD: ["suspect.lead", f"detector:{sign}"]},
+        question_msg,
+    ]
 
 
 def info_reply(intent: Optional[str]) -> List[Message]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
@@ -25,10 +25,11 @@ from bot import (
     replies,
 )
 from bot.channels.user_text import MAX_TEXT_CHARS, prepare_text
+from bot.dialogue import turn_result
 from bot.guidance import load_guidance
 from bot.logs import REQUEST_ID
 from bot.privacy.redact import redact
-from bot.safety import Level, assess
+from bot.safety import Level, safe_assess
 from bot.storage.tracker_store import STORAGE_FAILURE, StorageUnavailable, spool_user_message
 
 logger = logging.getLogger(__name__)
@@ -43,21 +44,25 @@ def safe_sender_id(sender: str) -> str:
     return "h-" + hashlib.sha256(sender.encode("utf8", "surrogatepass")).hexdigest()
 
 
-def is_emergency(user_text: str) -> bool:
-    try:
-        return assess(user_text).level == Level.EMERGENCY
-    except Exception:
-        logger.exception("safety engine failed inside the reply guard")
-        return False
+def is_emergency(user_text: str, assessment: Optional[Dict[str, Any]] = None) -> bool:
+    """The turn's one assessment (with the conversation's context) when the NLU pipeline
+    made it; otherwise the message alone. An engine failure counts as an emergency."""
+    if assessment is not None:
+        return Level.parse(assessment.get("level")) == Level.EMERGENCY
+    return safe_assess(user_text).level == Level.EMERGENCY
 
 
-def missing_guidance(user_text: str, sent: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def leads_with_emergency(sent: List[Dict[str, Any]]) -> bool:
+    return bool(sent) and bool(set(replies.message_keys(sent[0])) & replies.EMERGENCY_FIRST_KEYS)
+
+
+def missing_guidance(
+    user_text: str, sent: List[Dict[str, Any]], assessment: Optional[Dict[str, Any]] = None
+) -> List[Dict[str, Any]]:
     """Messages to add so that this turn is never silent and never under-triaged.
 
     An emergency text returned here must go first."""
-    emergency_text = replies.emergency_first()["text"]
-    first_text = replies.message_text(sent[0]) if sent else ""
-    if is_emergency(user_text) and not first_text.startswith(emergency_text):
+    if is_emergency(user_text, assessment) and not leads_with_emergency(sent):
         logger.warning("emergency sign without the 999 text first; the guard sends it")
         return [replies.emergency_first()]
     if not sent:
@@ -68,13 +73,18 @@ def missing_guidance(user_text: str, sent: List[Dict[str, Any]]) -> List[Dict[st
     return []
 
 
-def final_replies(user_text: str, sent: List[Dict[str, Any]], storage_failure: str | None) -> List[Dict[str, Any]]:
+def final_replies(
+    user_text: str,
+    sent: List[Dict[str, Any]],
+    storage_failure: str | None,
+    assessment: Optional[Dict[str, Any]] = None,
+) -> List[Dict[str, Any]]:
     """What the parent receives for this turn."""
     if storage_failure:
-        first = [replies.emergency_first()] if is_emergency(user_text) else []
+        first = [replies.emergency_first()] if is_emergency(user_text, assessment) else []
         return first + [replies.failure()]
-    extra = missing_guidance(user_text, sent)
-    if extra and extra[0].get("text", "").startswith(replies.emergency_first()["text"]):
+    extra = missing_guidance(user_text, sent, assessment)
+    if extra and leads_with_emergency(extra):
         return extra + sent
     return sent + extra
 
@@ -137,7 +147,8 @@ def guarded(
             except OSError:
                 logger.exception("could not spool the message")
             logger.error("storage unavailable: the parent got the fixed guidance text (alert)")
-        for reply in final_replies(prepared.text, buffer.sent, failure):
+        assessment = turn_result.take(sender)
+        for reply in final_replies(prepared.text, buffer.sent, failure, assessment):
             await inner.send_response(sender, reply)
         if prepared.capped:
             await inner.send_response(sender, cap_notice())

@@ -76,7 +76,7 @@ def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
 
 
 def prepare_text(raw: object, limit: int = MAX_TEXT_CHARS) -> PreparedText:
-    text = clean(str(raw if raw is not None else "")).replace("\u0000", " ")
+    text = clean(str(raw if raw is not None else ""))
     text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
     text = strip_intent_prefix(text)
     capped = cap_text(text, limit)

@@ -29,20 +29,37 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue import slots
+from bot.dialogue.context import context_from_tracker
 from bot.replies import FILM_INTENTS, INFO_INTENTS
-from bot.safety import Level, assess
-from bot.safety.engine import Context
+from bot.safety import Assessment, Level, safe_assess
 
 logger = logging.getLogger(__name__)
 
 UTTER_EMERGENCY = "utter_emergency"
+# Low immunity with a fever and no other emergency sign: the hospital's 24-hour line first.
+UTTER_TREATMENT_LINE = "utter_emergency_treatment_line"
+EMERGENCY_UTTERANCES = (UTTER_EMERGENCY, UTTER_TREATMENT_LINE)
+TREATMENT_LINE_SIGNS = {"immunosuppressed_unwell"}
 ACTION_ESCALATE = "action_escalate"
 ACTION_TRIAGE = "action_triage"
+SAFETY_KEY = "safety"
 
 
-def context_from_tracker(tracker: DialogueStateTracker) -> Context:
-    values = {key: tracker.get_slot(slot) for key, slot in slots.CONTEXT_SLOTS.items()}
-    return Context.from_dict({k: v for k, v in values.items() if v is not None})
+def turn_assessment(tracker: DialogueStateTracker, text: str) -> Assessment:
+    """The NLU component's one assessment of this message (assessed here only if it is missing)."""
+    parse = tracker.latest_message.parse_data if tracker.latest_message else {}
+    result = parse.get(SAFETY_KEY) if isinstance(parse, dict) else None
+    if isinstance(result, dict) and "level" in result:
+        return Assessment.from_dict(result)
+    logger.warning("no assessment from the NLU pipeline for this message; assessing it here")
+    return safe_assess(text, context_from_tracker(tracker))
+
+
+def suspected_sign(tracker: DialogueStateTracker) -> Optional[str]:
+    parse = tracker.latest_message.parse_data if tracker.latest_message else {}
+    result = parse.get(SAFETY_KEY) if isinstance(parse, dict) else None
+    suspected = result.get("suspected") if isinstance(result, dict) else None
+    return str(suspected["sign"]) if isinstance(suspected, dict) and suspected.get("sign") else None
 
 
 INFO_INTENT_CONFIDENCE = 0.6
@@ -59,8 +76,7 @@ def intent_level(tracker: DialogueStateTracker) -> Level:
 
 def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
     """Assess the latest message in context; return (events, new level, assessment)."""
-    context = context_from_tracker(tracker)
-    assessment = assess(text, context)
+    assessment = turn_assessment(tracker, text)
     assessment.level = max(assessment.level, intent_level(tracker))
     previous = Level.parse(tracker.get_slot(slots.TRIAGE_LEVEL))
     level = max(previous, assessment.level)
@@ -75,6 +91,14 @@ def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
         SlotSet(slots.FEVER_REPORTED, assessment.fever_reported),
         SlotSet(slots.CHILD_DESCRIBED, assessment.child_described),
     ]
+    if assessment.screened:
+        events.append(SlotSet(slots.SCREENED, True))
+    if assessment.risks:
+        events.append(SlotSet(slots.RISK_FACTORS, list(assessment.risks)))
+    if assessment.topics:
+        events.append(SlotSet(slots.TOPICS, list(assessment.topics)))
+    suspected = suspected_sign(tracker) if level < Level.EMERGENCY else None
+    events.append(SlotSet(slots.SUSPECTED_SIGN, suspected))
     for slot, value in (
         (slots.AGE_MONTHS, assessment.age_months),
         (slots.TEMPERATURE_C, assessment.temperature_c),
@@ -85,6 +109,25 @@ def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
     # Only what changed: every extra event makes each later turn cost more.
     events = [e for e in events if tracker.get_slot(e.key) != e.value]
     return events, level, assessment
+
+
+def emergency_utterance(tracker: DialogueStateTracker, assessment: Assessment) -> str:
+    """The fixed first text: the treatment line when low immunity with a fever is the only
+    emergency sign, else the 999 text; a later turn repeats the one the conversation had."""
+    used = last_emergency_utterance(tracker)
+    current = {f.sign for f in assessment.findings if f.level >= Level.EMERGENCY}
+    if current:
+        if current <= TREATMENT_LINE_SIGNS and used in (None, UTTER_TREATMENT_LINE):
+            return UTTER_TREATMENT_LINE
+        return UTTER_EMERGENCY
+    return used or UTTER_EMERGENCY
+
+
+def last_emergency_utterance(tracker: DialogueStateTracker) -> Optional[str]:
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted) and event.action_name in EMERGENCY_UTTERANCES:
+            return event.action_name
+    return None
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> Optional[List[str]]:
@@ -139,15 +182,15 @@ class SafetyPolicy(Policy):
                 logger.exception("safety assessment failed; the reply guard still sends the 999/111 line")
                 return self._abstain(domain)
             if level == Level.EMERGENCY:
-                return self._predict(domain, UTTER_EMERGENCY, events)
-            if assessment.level == Level.URGENT or assessment.answers_question:
+                return self._predict(domain, emergency_utterance(tracker, assessment), events)
+            if assessment.level == Level.URGENT or assessment.answers_question or suspected_sign(tracker):
                 # Urgent messages, and answers to the bot's own questions, are triaged
                 # whatever intent the model guessed.
                 return self._predict(domain, ACTION_TRIAGE, events)
             return self._abstain(domain, events)
-        if done == [UTTER_EMERGENCY]:
+        if len(done) == 1 and done[0] in EMERGENCY_UTTERANCES:
             return self._predict(domain, ACTION_ESCALATE)
-        if done and done[0] == UTTER_EMERGENCY and done[-1] == ACTION_ESCALATE:
+        if done and done[0] in EMERGENCY_UTTERANCES and done[-1] == ACTION_ESCALATE:
             return self._predict(domain, ACTION_LISTEN_NAME)
         if done == [ACTION_TRIAGE]:
             return self._predict(domain, ACTION_LISTEN_NAME)

@@ -11,6 +11,11 @@ SIGNS_FOUND = "signs_found"
 AWAITING = "awaiting"  # the question the bot asked last
 ASKED = "asked"  # questions already asked in this conversation
 FILMS_SHOWN = "films_shown"
+# The parent said none of the emergency signs is there: only then may the bot reassure.
+SCREENED = "screened"
+RISK_FACTORS = "risk_factors"  # higher-risk groups the conversation mentioned (NICE NG51)
+SUSPECTED_SIGN = "suspected_sign"
+TOPICS = "topics"  # words of earlier turns that later short answers lean on (rash, cut ...)  # what the learned detector suspected, when the engine found nothing
 
 CONTEXT_SLOTS = {
     "age_months": AGE_MONTHS,
@@ -19,4 +24,6 @@ CONTEXT_SLOTS = {
     "fever_reported": FEVER_REPORTED,
     "child_described": CHILD_DESCRIBED,
     "awaiting": AWAITING,
+    "risks": RISK_FACTORS,
+    "topics": TOPICS,
 }

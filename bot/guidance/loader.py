@@ -15,7 +15,7 @@ import yaml
 
 GUIDANCE_PATH = Path(__file__).with_name("guidance.yml")
 REFERENCE_PREFIX = "guidance:"
-_REFERENCE = re.compile(r"guidance:([a-z0-9_.]+)")
+REFERENCE = re.compile(r"guidance:([a-z0-9_.]+)")
 
 
 class GuidanceError(KeyError):
@@ -68,7 +68,7 @@ class Guidance:
 
     def expand(self, text: str) -> str:
         """Replace every `guidance:KEY` reference in a response with its text."""
-        return _REFERENCE.sub(lambda m: self.text(m.group(1)), text)
+        return REFERENCE.sub(lambda m: self.text(m.group(1)), text)
 
     # --- films and contact ------------------------------------------------
     def films(self) -> List[Film]:
@@ -91,6 +91,15 @@ class Guidance:
     def threshold(self, key: str) -> float:
         return float(self.data["thresholds"][key]["value"])
 
+    def detector_sign(self, sign: str) -> str:
+        return str(self.data["detector_signs"][sign])
+
+    def vital_sign(self, kind: str) -> Dict[str, Any]:
+        return dict(self.data["vital_signs"][kind])
+
+    def risk_factors(self) -> Dict[str, Dict[str, Any]]:
+        return dict(self.data.get("risk_factors", {}))
+
     def vocabulary(self, key: str) -> List[str]:
         return list(self.data["vocabulary"][key])
 
@@ -99,7 +108,7 @@ class Guidance:
         """Every item with clinical content, with its source and review date."""
         default_by = self.defaults.get("review_by")
         default_reviewer = self.defaults.get("reviewer")
-        for section in ("texts", "films", "thresholds", "signs"):
+        for section in ("texts", "films", "thresholds", "vital_signs", "signs", "concepts"):
             for key, item in self.data.get(section, {}).items():
                 yield Item(
                     path=f"{section}.{key}",
@@ -107,7 +116,7 @@ class Guidance:
                     review_by=_as_date(item.get("review_by", default_by)),
                     reviewer=item.get("reviewer", default_reviewer),
                 )
-        for key in ("contact", "vocabulary"):
+        for key in ("contact", "vocabulary", "detector_signs"):
             item = self.data[key]
             yield Item(
                 path=key,

@@ -1,9 +1,17 @@
-"""Rasa NLU component: run the safety engine on every message.
+"""Rasa NLU component: assess every message once, with the conversation's context.
 
-It records the assessment in the parse data (`safety`) and, when the message
-alone holds an emergency sign, overrides the predicted intent with
-`report_emergency_sign` at confidence 1.0 so that a rule sends the fixed
-emergency text at once, whatever the ML model, a form or a story expected.
+Rasa 3.6 hands a component whose `process` takes `tracker` the conversation so far,
+so the deterministic engine sees the age, temperature and answers of earlier turns.
+The result is written once on the message (`safety`, in the parse data) and kept for
+the reply guard (bot.dialogue.turn_result): the policy, the actions, the guard, the
+channels and the staff portal read it and never decide again.
+
+When the message holds an emergency sign the predicted intent becomes
+`report_emergency_sign` at confidence 1.0, so the fixed 999 text goes out at once
+whatever the ML model, a form or a story expected; the ML model alone cannot send it
+(the reverse override). The learned detector (bot.detector) runs too: it may only add
+a suspicion (`safety.suspected`), never lower the engine's level. If the engine fails,
+the message is treated as an emergency.
 """
 
 from __future__ import annotations
@@ -18,7 +26,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import Level, assess
+from bot.dialogue import turn_result
+from bot.dialogue.context import context_from_tracker
+from bot.safety import Assessment, Level, safe_assess
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +37,36 @@ EMERGENCY_INTENT = "report_emergency_sign"
 # the message is treated as a description of the child (triage, not 999).
 DESCRIBE_INTENT = "describe_sick_child"
 SAFETY_KEY = "safety"
+SUSPECTED_KEY = "suspected"
+
+
+def assess_message(text: str, tracker: Any = None) -> Dict[str, Any]:
+    """The one assessment of a message: the engine with context, then the detector."""
+    try:
+        context = context_from_tracker(tracker)
+    except Exception:  # a tracker we cannot read must not hide a sign in the text itself
+        logger.exception("could not read the conversation's context; assessing the message alone")
+        context = None
+    assessment: Assessment = safe_assess(text, context)
+    result = assessment.as_dict()
+    if assessment.level < Level.EMERGENCY:
+        suspicion = _suspect(text)
+        if suspicion is not None:
+            result[SUSPECTED_KEY] = suspicion
+    return result
+
+
+def _suspect(text: str) -> Optional[Dict[str, Any]]:
+    try:
+        from bot.detector import load_detector
+
+        found = load_detector().suspect(text)
+    except Exception:  # the detector can only add suspicion; its failure takes nothing away
+        logger.exception("learned detector failed; the engine's result stands")
+        return None
+    if found is None:
+        return None
+    return {"sign": found.sign, "probability": found.probability}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -53,23 +93,22 @@ class RedFlagOverride(GraphComponent):
     def process_training_data(self, training_data: Any) -> Any:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], tracker: Any = None) -> List[Message]:
         for message in messages:
-            self._process_one(message)
+            self._process_one(message, tracker)
         return messages
 
-    def _process_one(self, message: Message) -> None:
+    def _process_one(self, message: Message, tracker: Any) -> None:
         text: Optional[str] = message.get(TEXT)
         if not text:
             return
-        try:
-            assessment = assess(text)
-        except Exception:  # the engine must never take the message down with it
-            logger.exception("red-flag engine failed; treating the message as unclear")
-            return
-        message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
+        result = assess_message(text, tracker)
+        message.set(SAFETY_KEY, result, add_to_output=True)
+        sender = getattr(tracker, "sender_id", None)
+        if sender:
+            turn_result.remember(str(sender), result)
         predicted = message.get(INTENT) or {}
-        if assessment.level != Level.EMERGENCY:
+        if Level.parse(result["level"]) != Level.EMERGENCY:
             if predicted.get("name") == self.intent:
                 # Emergencies are decided by the deterministic engine alone, both ways.
                 message.set("overridden_intent", predicted, add_to_output=True)

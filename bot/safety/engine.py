@@ -36,6 +36,9 @@ QUESTION_SIGNS = {
     "wee": {"deny": "no_wee"},
     "red_flags": {"affirm": "reported_red_flag"},
 }
+# The learned detector's yes/no question ("suspect:<sign>"): yes is an emergency sign.
+SUSPECT_PREFIX = "suspect:"
+SUSPECT_ANSWER = {"affirm": "reported_red_flag"}
 # A yes or no answers the pending question only when it is bare ("no", "nope
 # not really") or talks about that question's topic; "no rash" answers nothing.
 QUESTION_TOPICS = {
@@ -75,6 +78,9 @@ class Context:
     child_described: bool = False
     awaiting: Optional[str] = None
     today: Optional[dt.date] = None
+    risks: List[str] = field(default_factory=list)
+    # Words of earlier turns that later short answers lean on (rash, spots, cut, glass ...).
+    topics: List[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data: Optional[Dict[str, Any]]) -> Context:
@@ -86,6 +92,8 @@ class Context:
         for key in ("fever_reported", "child_described"):
             if key in known:
                 known[key] = bool(known[key])
+        known["risks"] = [str(r) for r in (known.get("risks") or [])]
+        known["topics"] = [str(t) for t in (known.get("topics") or [])]
         return cls(**known)
 
 
@@ -112,6 +120,11 @@ class Assessment:
     resolved: List[str] = field(default_factory=list)
     answered: Optional[str] = None
     unsure: bool = False
+    # Risk factors (NICE NG51) the conversation has mentioned, and whether the parent said
+    # none of the emergency signs is there (the bot may reassure only after that).
+    risks: List[str] = field(default_factory=list)
+    screened: bool = False
+    topics: List[str] = field(default_factory=list)
     # The message answers the question the bot asked last (awaiting).
     answers_question: bool = False
 
@@ -123,6 +136,17 @@ class Assessment:
     def emergency(self) -> bool:
         return self.level == Level.EMERGENCY
 
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> Assessment:
+        """The inverse of as_dict (the NLU component's result, read by the policy and guard)."""
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        known["level"] = Level.parse(data.get("level"))
+        known["findings"] = [
+            Finding(f["sign"], Level.parse(f["level"]), f.get("label", ""), f.get("evidence", ""))
+            for f in data.get("findings") or []
+        ]
+        return cls(**known)
+
     def as_dict(self) -> Dict[str, Any]:
         data = asdict(self)
         data["level"] = self.level.label
@@ -130,6 +154,25 @@ class Assessment:
             {"sign": f.sign, "level": f.level.label, "label": f.label, "evidence": f.evidence} for f in self.findings
         ]
         return data
+
+
+def failure_assessment(reason: str) -> Assessment:
+    """What every caller uses when the engine fails: an emergency, never silence or reassurance."""
+    return Assessment(
+        level=Level.EMERGENCY,
+        findings=[Finding("engine_failure", Level.EMERGENCY, RULE_LABELS["engine_failure"], reason[:200])],
+    )
+
+
+def safe_assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Assessment:
+    """assess(), escalating when the engine itself fails."""
+    try:
+        return assess(text, context)
+    except Exception as error:  # noqa: BLE001  (any engine fault must escalate)
+        import logging
+
+        logging.getLogger(__name__).exception("safety engine failed; escalating")
+        return failure_assessment(f"{type(error).__name__}: {error}")
 
 
 def _label(sign: str) -> str:
@@ -147,6 +190,13 @@ RULE_LABELS = {
     "prolonged_fever": "a fever that has lasted 5 days or more",
     "reported_red_flag": "one of the emergency signs on the list",
     "unsure_red_flag": "you are not sure whether an emergency sign is there",
+    "engine_failure": "(the safety check could not read your message, so to be safe I treat it as an emergency)",
+    "fast_breathing_rate": "breathing faster than is safe for their age",
+    "fast_heart_rate": "a heart rate faster than is safe for their age",
+    "low_oxygen_saturation": "a low oxygen level",
+    "slow_capillary_refill": "skin slow to turn pink again after pressing (capillary refill)",
+    "immunosuppressed_unwell": "unwell or a fever with low immunity (for example chemotherapy)",
+    "higher_risk_unwell": "unwell or a fever in someone at higher risk of sepsis",
 }
 
 
@@ -189,14 +239,16 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     guidance = load_guidance()
     normalised = normalise(text or "")
     matcher = sign_matcher(guidance.digest)
-    scan: SignScan = matcher.scan(normalised)
+    scan: SignScan = matcher.scan(normalised, frozenset(ctx.topics))
     findings: Dict[str, Finding] = {}
 
     def add(sign: str, level: Level, evidence: str) -> None:
         if sign not in findings or findings[sign].level < level:
             findings[sign] = Finding(sign, level, _label(sign), evidence)
 
-    message_age = numbers.read_age_months(normalised, ctx.awaiting)
+    # Numbers in a hypothetical or general sentence ("if my 6 week old ever got 38") are not readings.
+    factual = _factual_text(scan, normalised)
+    message_age = numbers.read_age_months(factual, ctx.awaiting)
     age = message_age if message_age is not None else ctx.age_months
     for sign, match in scan.present.items():
         level = Level.parse(guidance.signs[sign]["level"])
@@ -212,16 +264,20 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
         add(sign, level, match.text)
 
     # --- numbers -------------------------------------------------------------
-    readings = [r.celsius for r in numbers.read_temperatures(normalised, ctx.awaiting)]
+    readings = [r.celsius for r in numbers.read_temperatures(factual, ctx.awaiting)]
     message_temp = max(readings) if readings else None
     temps = [t for t in (message_temp, ctx.temperature_c) if t is not None]
     temperature = max(temps) if temps else None
     lowest = min(readings) if readings else ctx.temperature_c
     fever_in_context = ctx.fever_reported or ctx.awaiting == "fever_days"
-    message_days = numbers.read_fever_days(normalised, ctx.today, fever_in_context)
+    message_days = numbers.read_fever_days(factual, ctx.today, fever_in_context)
     days_values = [d for d in (message_days, ctx.fever_days) if d is not None]
     fever_days = max(days_values) if days_values else None
-    asserted_fever = bool(ASSERTED_FEVER.search(normalised)) and not FEVER_GONE.search(normalised)
+    asserted_fever = (
+        bool(ASSERTED_FEVER.search(normalised))
+        and not FEVER_GONE.search(normalised)
+        and not (MEASURING_QUESTION.search(normalised) and not readings)
+    )
     fever_reported = ctx.fever_reported or asserted_fever or (temperature is not None and temperature >= 38)
 
     young = guidance.threshold("young_infant_months")
@@ -244,11 +300,36 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     if (
         "fever_not_settling" not in findings
         and message_temp is not None
-        and message_temp >= 38.5
+        and message_temp >= guidance.threshold("fever_not_settling_c")
         and re.search(r"\b(?:calpol|paracetamol|ibuprofen|nurofen|medicine|meds|calprofen)\b", normalised)
         and re.search(r"\bstill\b", normalised)
     ):
         add("fever_not_settling", Level.URGENT, f"still {message_temp:g}C after medicine")
+
+    for sign, level, evidence in vital_sign_findings(numbers.read_vitals(factual), age):
+        add(sign, level, evidence)
+    risks = set(ctx.risks) | {s for s in scan.present if guidance.signs[s].get("risk_factor")}
+    adult_age = numbers.read_adult_age_years(factual)
+    if adult_age is not None and adult_age >= guidance.threshold("older_adult_years"):
+        risks.add("older_adult")
+    if numbers.PREGNANT_WEEKS.search(factual) and not re.search(r"\b(?:baby|son|daughter|old)\b", factual):
+        risks.add("higher_risk")
+    risks = sorted(risks)
+    unwell = (
+        fever_reported
+        or bool(UNWELL.search(normalised))
+        or any(
+            f.level >= Level.URGENT for f in findings.values() if not guidance.signs.get(f.sign, {}).get("risk_factor")
+        )
+    )
+    for sign in list(findings):
+        if guidance.signs.get(sign, {}).get("risk_factor"):
+            del findings[sign]  # a risk is not a sign by itself: it lowers the threshold
+    if age is not None and age >= guidance.threshold("older_adult_years") * 12:
+        risks = sorted(set(risks) | {"older_adult"})
+    if unwell or ctx.child_described:
+        for sign, level, evidence in risk_findings(risks, guidance):
+            add(sign, level, evidence)
 
     if "poor_feeding" not in findings:
         ratio = feeding_ratio(normalised)
@@ -258,13 +339,17 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     # --- answers to the bot's own questions ---------------------------------------
     answered = None
     unsure = False
-    mapping = QUESTION_SIGNS.get(ctx.awaiting or "")
+    mapping = QUESTION_SIGNS.get(ctx.awaiting or "") or (
+        SUSPECT_ANSWER if (ctx.awaiting or "").startswith(SUSPECT_PREFIX) else None
+    )
     if mapping and not findings:
         words = [w for w in scan.words if w.isalnum()]
         short = len(words) <= BARE_ANSWER_WORDS or bool(set(words) & QUESTION_TOPICS.get(ctx.awaiting or "", set()))
         if UNSURE.search(normalised) and ctx.awaiting == "red_flags":
             unsure = True
             add("unsure_red_flag", Level.URGENT, normalised[:60])
+        elif short and DENY.search(normalised) and "deny" not in mapping:
+            answered = "deny"
         elif short and DENY.search(normalised) and "deny" in mapping and not REASSURING.search(normalised):
             sign = mapping["deny"]
             add(sign, Level.parse(guidance.signs[sign]["level"]), normalised[:60])
@@ -278,9 +363,9 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
         answers_question = message_age is not None
     elif ctx.awaiting == "temperature":
         answers_question = message_temp is not None or bool(DENY.search(normalised))
-    elif ctx.awaiting in QUESTION_SIGNS:
+    elif ctx.awaiting in QUESTION_SIGNS or (ctx.awaiting or "").startswith(SUSPECT_PREFIX):
         words = [w for w in scan.words if w.isalnum()]
-        bare = len(words) <= BARE_ANSWER_WORDS or bool(set(words) & QUESTION_TOPICS.get(ctx.awaiting, set()))
+        bare = len(words) <= BARE_ANSWER_WORDS or bool(set(words) & QUESTION_TOPICS.get(ctx.awaiting or "", set()))
         answers_question = bare and bool(
             AFFIRM.search(normalised) or DENY.search(normalised) or UNSURE.search(normalised)
         )
@@ -334,8 +419,14 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     else:
         level = Level.NONE
 
+    screened = ctx.awaiting == "red_flags" and answered == "deny" and not findings
+    topic_vocab = set(guidance.vocabulary("context_topics"))
+    topics = sorted(set(ctx.topics) | (topic_vocab & (set(scan.words) | set(scan.norms))))
     return Assessment(
         level=level,
+        topics=topics,
+        risks=risks,
+        screened=screened,
         findings=ranked,
         age_months=age,
         temperature_c=temperature,
@@ -352,12 +443,90 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     )
 
 
+MEASURING_QUESTION = re.compile(
+    r"\b(?:how|what|which|where|best\s+way)\b[^.?!]*\b(?:take|taking|measure|measuring|check|checking|use|using|read|reading)\b"
+    r"[^.?!]*\b(?:temp|temperature|temps|thermometer)\b|\b(?:which|what|best)\s+(?:kind\s+of\s+|type\s+of\s+)?thermometer\b"
+)
+UNWELL = re.compile(
+    r"\b(?:unwell|poorly|ill|rough|awful|terrible|dreadful|shivery|shivering|shaking|rigors|clammy|sick|not\s+right|"
+    r"not\s+(?:himself|herself|themselves|myself)|off\s+colour|under\s+the\s+weather|hot|burning|boiling|infection|"
+    r"feverish|flu|temp|temperature|fever|discharge|smelly|smells|pain|painful|ache|aches|achy|aching|cough|coughing|chesty|"
+    r"vomiting|vomit|sick|bleeding|breathless|headache|grim)\b"
+)
+
+
+def vital_sign_findings(readings: List[numbers.VitalReading], age: Optional[float]) -> List[tuple]:
+    """Counted breathing and heart rates, oxygen levels and capillary refill, by age (NICE)."""
+    guidance = load_guidance()
+    out = []
+    for reading in readings:
+        table = guidance.vital_sign(reading.kind)
+        label = table["label"].format(value=reading.value)
+        level = Level.NONE
+        if "bands" in table:
+            band = _band(table["bands"], age)
+            if band.get("emergency_over") is not None and reading.value > band["emergency_over"]:
+                level = Level.EMERGENCY
+            elif band.get("urgent_over") is not None and reading.value > band["urgent_over"]:
+                level = Level.URGENT
+        elif reading.kind == "oxygen_saturation":
+            if reading.value < table["emergency_below"]:
+                level = Level.EMERGENCY
+            elif reading.value <= table["urgent_at_or_below"]:
+                level = Level.URGENT
+        elif reading.kind == "capillary_refill" and reading.value >= table["urgent_at_or_above"]:
+            level = Level.URGENT
+        if level >= Level.URGENT:
+            out.append((VITAL_SIGNS[reading.kind], level, label))
+    return out
+
+
+def _band(bands: List[Dict[str, Any]], age: Optional[float]) -> Dict[str, Any]:
+    """The band for this age; with no age known, the strictest urgent limit of the under 5s
+    and their emergency limit (the cautious reading)."""
+    if age is None:
+        under_five = [b for b in bands if b["under_months"] <= 60]
+        return {
+            "urgent_over": min(b.get("urgent_over", 1e9) for b in under_five),
+            "emergency_over": max((b["emergency_over"] for b in under_five if "emergency_over" in b), default=None),
+        }
+    for band in bands:
+        if age < band["under_months"]:
+            return band
+    return bands[-1]
+
+
+VITAL_SIGNS = {
+    "breathing_rate": "fast_breathing_rate",
+    "heart_rate": "fast_heart_rate",
+    "oxygen_saturation": "low_oxygen_saturation",
+    "capillary_refill": "slow_capillary_refill",
+}
+
+
+def risk_findings(risks: List[str], guidance: Any) -> List[tuple]:
+    """A higher-risk person who is unwell or has a fever (NICE NG51/NG254)."""
+    out = []
+    for risk in risks:
+        sign = guidance.signs.get(risk)
+        if sign:
+            out.append((sign["rule"], Level.parse(sign["level"]), sign["label"]))
+    return out
+
+
 QUESTION_FORM = re.compile(
     r"\?|^\W*(?:what|whats|why|how|when|which|where|who|is|are|does|do|can|could|should|would|will)\b"
 )
 GENERAL_QUESTION = re.compile(
     r"^\W*(?:at\s+|in\s+|from\s+|with\s+)?(?:what|whats|why|how|when|which|where|who|is|are|does|do|can|could|should)\b(?!.*\b(?:my|our|mine|hes|shes|he|she|his|her|him)\b)"
 )
+
+
+def _factual_text(scan: SignScan, normalised: str) -> str:
+    """The message without its hypothetical or general sentences."""
+    if not scan.hypothetical_tokens:
+        return normalised
+    return " ".join(w for i, w in enumerate(scan.words) if i not in scan.hypothetical_tokens)
 
 
 def _general_question(scan: SignScan) -> bool:

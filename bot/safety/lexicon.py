@@ -37,6 +37,16 @@ SLANG: Dict[str, str] = {
     "breething": "breathing", "brething": "breathing", "breath": "breath", "siezure": "seizure",
     "seisure": "seizure", "fiting": "fitting", "flopy": "floppy", "vomitting": "vomiting",
     "vommiting": "vomiting", "vomitted": "vomited", "diarrhea": "diarrhoea", "nappie": "nappy",
+    "v": "very", "vv": "very", "rlly": "really", "sooo": "so", "soooo": "so", "proper": "really",
+    "reli": "really", "rele": "really", "weeun": "baby", "bairn": "child",
+    "hez": "hes", "shez": "shes", "iz": "is", "bcoz": "because", "nuthin": "nothing", "nowt": "nothing",
+    "summat": "something", "nd": "and", "ppl": "people", "b4": "before", "2day": "today",
+    "2nite": "tonight", "tonite": "tonight", "lil": "little", "lickle": "little", "ikkle": "little",
+    "blu": "blue", "bluee": "blue", "purpul": "purple", "purpel": "purple", "pail": "pale", "brethe": "breathe",
+    "breth": "breath", "brefing": "breathing", "breathng": "breathing", "breating": "breathing",
+    "flopey": "floppy", "sleapy": "sleepy", "slepy": "sleepy", "drowsey": "drowsy",
+    "kemo": "chemo", "keemo": "chemo", "pred": "prednisolone", "steriods": "steroids",
+    "rashh": "rash", "raash": "rash", "spotz": "spots", "fitt": "fit",
 }  # fmt: skip
 
 # Verbal negation: what the pattern token `not` stands for.

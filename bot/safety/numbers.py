@@ -34,8 +34,8 @@ NOT_AGE_BEFORE = {
     "before", "at", "by", "around", "about", "nearly", "almost", "next", "first",
     "couple", "few", "another", "fever", "temperature", "temp", "of", "ago",
 }  # fmt: skip
-NOT_AGE_AFTER = {"ago", "now", "jabs", "jab", "vaccines", "vaccinations", "injections", "check",
-                 "checks", "review", "pregnant", "gestation", "early", "premature", "prem",
+NOT_AGE_AFTER = {"ago", "now", "jabs", "postpartum", "postnatal", "post", "pregnant", "after", "pp", "jab", "vaccines", "vaccinations", "injections", "check",
+                 "checks", "review", "gestation", "early", "premature", "prem",
                  "of", "later", "before", "since", "running", "straight", "already"}  # fmt: skip
 SUBJECT_NOUNS = (
     r"baby|babies|son|daughter|boy|girl|child|kid|toddler|brother|sister|grandson|granddaughter|"
@@ -104,6 +104,20 @@ AGE_HAVE = re.compile(rf"\b(?:have|has)\s+(\d+){HALF}\s*(years?|months?|weeks?|y
 AGE_BORN = re.compile(rf"\bborn\s+({NUM}){HALF}\s*({UNIT_DAY}|{UNIT_WEEK}|{UNIT_MONTH})s?\s+ago\b")
 AGE_BARE_UNIT = re.compile(rf"\b({NUM}){HALF}\s*({UNIT_WEEK}|{UNIT_MONTH}|{UNIT_DAY}|{UNIT_YEAR})s?\b")
 NEWBORN = re.compile(r"\bnew\s*-?\s*born\b")
+AGE_COMPOUND = re.compile(
+    r"\b(\d{1,2})\s*(?:years?|yrs?|yr|y)\s*(?:and\s+|,\s*|&\s*)?(\d{1,2})\s*(?:months?|mnths?|mths?|mos?|mo|m)\b"
+)
+# Clinical shorthand: 4/52 (weeks), 10/7 (days), 3/12 (months); not a date (10/12/2026).
+AGE_SHORTHAND = re.compile(r"(?<![\d/])(\d{1,2}(?:[.,]5)?)\s*/\s*(52|12|7)(?![\d/])")
+SHORTHAND_UNITS = {"52": "weeks", "12": "months", "7": "days"}
+SHORTHAND_LIMITS = {"weeks": 52, "months": 12, "days": 28}
+SHORTHAND_NOT_AGE_BEFORE = {"post", "after", "since", "for", "fever", "temp", "temperature", "pyrexia", "cough", "rash",
+                            "vomiting", "diarrhoea", "symptoms", "unwell", "poorly", "ill", "hx", "x", "sick", "pyrexial",
+                            "febrile", "op", "surgery", "last", "past", "over"}  # fmt: skip
+SHORTHAND_NOT_AGE_AFTER = {"ago", "post", "after", "since", "of", "hx", "history", "postpartum", "postnatal", "pp"}
+FEVER_SHORTHAND = re.compile(
+    r"\b(?:fever|temp|temperature|pyrexia|pyrexial|febrile|temps|unwell|poorly|symptoms)\s+(?:for\s+|x\s*)?(\d{1,2})\s*/\s*(7|52)(?![\d/])"
+)
 BARE_NUMBER = re.compile(
     r"^\W*(?:about|around|nearly|hes|shes|he\s+is|she\s+is)?\s*(\d{1,2}(?:[.,]5)?|" + _NUM_WORD + r")" + HALF + r"\W*$"
 )
@@ -112,6 +126,12 @@ BARE_NUMBER = re.compile(
 def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
     """Every age the text gives, strongest readings first."""
     readings: List[AgeReading] = []
+
+    for match in AGE_COMPOUND.finditer(text):
+        years, months = float(match.group(1)), float(match.group(2))
+        if years < 19 and months < 12:
+            readings.append(AgeReading(months=years * 12 + months, strong=True, text=match.group(0)))
+            text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
 
     def add(match: re.Match, value_group: int, unit: Optional[str], strong: bool, default_unit: str = "y") -> None:
         start = match.start()
@@ -139,7 +159,7 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
         if _negated(text, start):
             return
         after = _word_after(text, match.end())
-        if after in NOT_AGE_AFTER:
+        if after in NOT_AGE_AFTER and not (strong and after == "now"):
             return
         value = word_or_number(match.group(value_group))
         if value is None:
@@ -172,7 +192,7 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
             continue
         if "." in match.group(1) or "," in match.group(1):
             continue  # "is 38.2" is a temperature
-        if not unit and (value >= 34 or match.group(1) in ("a", "an")):
+        if not unit and (34 <= value <= 43.5 or 95 <= value <= 108 or match.group(1) in ("a", "an")):
             continue  # "hes 39" could be a temperature; "is a" is not an age
         if not unit and not re.search(r"\b(?:hes|shes|he\s+is|she\s+is|aged|age|turned|turns)\b", match.group(0)):
             # "is 2" needs a child as subject just before it
@@ -186,6 +206,18 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
         add(match, 1, unit, True)
     for match in NEWBORN.finditer(text):
         readings.append(AgeReading(months=0.25, strong=False, text=match.group(0)))
+    for match in AGE_SHORTHAND.finditer(text):
+        if (
+            _word_before(text, match.start()) in SHORTHAND_NOT_AGE_BEFORE
+            or _word_after(text, match.end()) in SHORTHAND_NOT_AGE_AFTER
+        ):
+            continue  # "fever 7/7" is a duration, "3/52 post op" a time since surgery
+        value = word_or_number(match.group(1))
+        unit = SHORTHAND_UNITS[match.group(2)]
+        if value is not None and 0 < value < SHORTHAND_LIMITS[unit]:
+            months = to_months(value, unit)
+            if months is not None:
+                readings.append(AgeReading(months=months, strong=True, text=match.group(0)))
     if not any(r.strong for r in readings):
         for match in AGE_BARE_UNIT.finditer(text):
             if re.search(rf"{UNIT_DAY}s?$", match.group(0)) and not awaiting == "age":
@@ -202,6 +234,37 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
     return readings
 
 
+ADULT_AGE = re.compile(
+    r"\b(?:husband|wife|partner|boyfriend|girlfriend|mum|mom|mother|dad|father|nan|nanna|nana|gran|granny|grandma|"
+    r"grandad|granddad|grandpa|grandmother|grandfather|auntie|aunt|uncle|hubby|flatmate|friend|neighbour|resident|"
+    r"patient|lady|man|woman|gentleman)s?\s+(?:is\s+|aged\s+|who\s+is\s+|whos\s+|of\s+)?\(?\s*(\d{2,3})\s*\)?(?!\s*(?:weeks?|wks?|days?|months?|%|c\b|f\b|degrees?|breaths?|bpm|\.\d|,\d))"
+)
+SELF_AGE = re.compile(
+    r"\b(?:im|i\s+am|iam|me|myself)\s*,?\s*(?:aged\s+)?\(?(\d{2})\)?(?!\s*(?:weeks?|wks?|days?|months?|%|\.\d|,\d))\b"
+)
+
+
+def read_adult_age_years(text: str) -> Optional[float]:
+    """An adult's age ("my dad is 82", "nan (95)", "im 34"), in years, when the text gives one."""
+    ages = []
+    for pattern in (ADULT_AGE, SELF_AGE):
+        for match in pattern.finditer(text):
+            value = float(match.group(1))
+            if 16 <= value <= 110 and not (
+                34 <= value <= 43.5
+                and pattern is ADULT_AGE
+                and "(" not in match.group(0)
+                and not re.search(r"\bis\s", match.group(0))
+            ):
+                ages.append(value)
+    return max(ages) if ages else None
+
+
+PREGNANT_WEEKS = re.compile(
+    r"\b(?:im|i\s+am|she\s+is|shes|wife\s+is|wifes|partner\s+is|partners|girlfriend\s+is|daughter\s+is)\s+(\d{1,2})\s*(?:weeks?|wks?)\b(?!\s*old)"
+)
+
+
 def read_age_months(text: str, awaiting: Optional[str] = None) -> Optional[float]:
     """The youngest age the text gives (the cautious choice), in months."""
     readings = read_ages(text, awaiting)
@@ -216,10 +279,15 @@ def read_age_months(text: str, awaiting: Optional[str] = None) -> Optional[float
 TEMP_NUMBER = re.compile(
     r"(?<![\d.,])(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])\s*(celsius|centigrade|fahrenheit|degrees?|deg|c|f)?\b(?:\s*(c|f)\b)?"
 )
+F_CONTEXT = re.compile(
+    r"\b(?:temp|temps|temperature|temprature|fever|thermometer|reading|reads|says|showing|shows|ear|forehead|underarm|"
+    r"armpit|axillary|tympanic|oral|rectal|rectally|orally|peaked|spiked|hit|measured|of)\b[^\d(]*$"
+)
 TEMP_CONTEXT = re.compile(
     r"\b(?:temp|temps|temperature|temperatures|temprature|fever|thermometer|reading|read|reads|says|said|"
     r"showing|shows|degrees?|exactly|hot|burning|ear|forehead|underarm|armpit|hit|hits|peaked|up\s+to|at|"
-    r"celsius|fahrenheit|spiked|spiking|measured|measures|was|is|its|of|around|about|over|dot)\b"
+    r"celsius|fahrenheit|spiked|spiking|measured|measures|was|is|its|of|around|about|over|dot|axillary|tympanic|oral|"
+    r"rectal|rectally|orally|temporal|strip|digital|old)\b"
 )
 UNIT_AFTER = re.compile(
     r"^\s*(?:weeks?|wks?|wk|months?|mths?|mos?|mo|years?|yrs?|yo|days?|hours?|hrs?|mins?|minutes?|am|pm|kg|kgs|ml|mg|g|%|percent|times|oz|lbs?|pounds|minute|seconds?|secs?|:|year|th|st|nd|rd)\b"
@@ -230,6 +298,13 @@ WORD_TEMP = re.compile(
     r"(?:\s+point\s+(zero|oh|one|two|three|four|five|six|seven|eight|nine))?\b"
 )
 POINT_TEMP = re.compile(r"\b(3[4-9]|4[0-3])\s+point\s+(\d)\b")
+ADULT_NOUNS = (
+    r"husband|wife|partner|boyfriend|girlfriend|mum|mom|mother|dad|father|nan|nanna|gran|grandma|grandad|"
+    r"grandpa|grandmother|grandfather|brother|sister|friend|colleague|auntie|aunt|uncle|fiance|fiancee|hubby"
+)
+PERSON_AGE_BEFORE = re.compile(
+    rf"(?:\b(?:im|i\s+am|iam|aged|age|ages|(?:{ADULT_NOUNS})(?:\s+(?:is|who\s+is|whos))?)\s*,?\s*$)"
+)
 
 
 @dataclass(frozen=True)
@@ -253,18 +328,25 @@ def read_temperatures(text: str, awaiting: Optional[str] = None) -> List[Tempera
         unit = (unit2 or unit1 or "").lower()
         if UNIT_AFTER.match(text[match.end(1) :]) and not unit:
             continue
-        if re.search(r"\d[.:]\s*$", text[: match.start()]):
-            continue  # part of a time or a list
+        if re.search(r"\d[.:/]\s*$", text[: match.start()]) or text[match.end(1) : match.end(1) + 1] == "/":
+            continue  # part of a time, a date, a list or a shorthand age (4/52)
+        if _is_vital(text, match.start(), match.end()):
+            continue  # a pulse, breathing rate or oxygen level
+        has_decimal = "." in raw or "," in raw
+        if not has_decimal and not unit and PERSON_AGE_BEFORE.search(text[: match.start()]):
+            continue  # "im 34", "my husband is 37": an age
         if re.search(
             r"\b(?:below|under|over|above|than|least|to|from|between|and)\s*$", text[: match.start()]
         ) and re.search(r"\b(?:below|under|over|above|than|least|between)\s*$", text[: match.start()]):
             continue  # a threshold being asked about, not a reading
         value = float(raw.replace(",", "."))
-        has_decimal = "." in raw or "," in raw
         window = text[max(0, match.start() - 40) : match.end() + 25]
         context = bool(TEMP_CONTEXT.search(window)) or whole_is_number or awaiting == "temperature"
         if unit.startswith("f") or (not unit.startswith("c") and 95 <= value <= 108):
-            if 95 <= value <= 108 and (unit.startswith("f") or unit.startswith("deg") or context):
+            near_word = bool(F_CONTEXT.search(text[max(0, match.start() - 30) : match.start()]))
+            if 95 <= value <= 108 and (
+                unit.startswith("f") or near_word or whole_is_number or awaiting == "temperature" or has_decimal
+            ):
                 readings.append(TemperatureReading(_f_to_c(value), match.group(0)))
             continue
         if 34 <= value <= 43.5:
@@ -296,10 +378,91 @@ def read_temperature_c(text: str, awaiting: Optional[str] = None) -> Optional[fl
     return max((r.celsius for r in readings), default=None)
 
 
+# --- vital signs: breathing rate, heart rate, oxygen saturation, capillary refill ----------
+@dataclass(frozen=True)
+class VitalReading:
+    kind: str
+    value: float
+    text: str
+
+
+_PER_MINUTE = r"(?:\s*(?:a|per|/|in\s+(?:a|one|1)|each|every)\s*(?:min|mins|minute|m)\b)"
+BREATH_WORD = r"(?:breaths?|breathing|breathes|breathe|resps?|respirations?|respiratory\s+rate|resp\s+rate|rr)"
+BREATHING_RATE = [
+    re.compile(rf"\b(\d{{2,3}})\s*(?:breaths?|resps?|respirations?)\b(?:{_PER_MINUTE})?"),
+    re.compile(rf"\b{BREATH_WORD}\b[^.!?\d]{{0,30}}?\b(\d{{2,3}})\b(?!\s*(?:%|c\b|f\b|degrees?|bpm|beats))"),
+    re.compile(rf"\b(?:count|counted|counting)\b[^.!?\d]{{0,20}}?\b(\d{{2,3}})\b{_PER_MINUTE}"),
+]
+# "13 breaths in 15 seconds": scaled to a minute
+BREATHS_IN_SECONDS = re.compile(r"\b(\d{1,3})\s*(?:breaths?|resps?)?\s+in\s+(\d{1,2})\s*(?:seconds?|secs?|s)\b")
+HEART_WORD = r"(?:heart\s*rate|heartrate|heart\s+beat|heartbeat|heart|pulse|hr)"
+HEART_RATE = [
+    re.compile(r"\b(\d{2,3})\s*(?:bpm|beats)\b"),
+    re.compile(rf"\b{HEART_WORD}\b[^.!?\d]{{0,25}}?\b(\d{{2,3}})\b(?!\s*(?:%|c\b|f\b|degrees?|breaths?))"),
+]
+OXYGEN_WORD = r"(?:sats?|saturations?|sat\s+levels?|oxygen(?:\s+levels?)?|o2|spo2|sp02|oximeter|pulse\s+ox|pulseox)"
+OXYGEN = [
+    re.compile(rf"\b{OXYGEN_WORD}\b[^.!?\d]{{0,25}}?\b(\d{{2,3}})\b\s*%?"),
+    re.compile(rf"\b(\d{{2,3}})\s*%\s*(?:{OXYGEN_WORD}|on\s+the\s+(?:oximeter|monitor|machine))"),
+]
+REFILL_WORD = re.compile(
+    r"\b(?:pink|colour|color|refill|press|pressed|pressing|push|pushed|squeeze|squeezed|nail|nails|blanch|white)\b"
+)
+REFILL_SECONDS = re.compile(
+    r"\b(\d+(?:[.,]\d)?|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:seconds?|secs?|s)\b"
+)
+_VITAL_NEAR = re.compile(rf"(?:{BREATH_WORD}|{HEART_WORD}|{OXYGEN_WORD}|bpm|beats)\b[^.!?\d]{{0,30}}$")
+_VITAL_AFTER = re.compile(r"^\s*(?:bpm|beats|breaths?|resps?|%)")
+
+
+def _is_vital(text: str, start: int, end: int) -> bool:
+    return bool(_VITAL_NEAR.search(text[max(0, start - 40) : start]) or _VITAL_AFTER.match(text[end:]))
+
+
+def read_vitals(text: str) -> List[VitalReading]:
+    """Breathing rate and heart rate (per minute), oxygen saturation (%), capillary refill (s)."""
+    found: List[VitalReading] = []
+    spans: List[tuple] = []
+
+    def add(kind: str, match: re.Match, low: float, high: float) -> None:
+        if any(a <= match.start(1) < b for a, b in spans):
+            return
+        value = float(match.group(1))
+        if low <= value <= high:
+            spans.append((match.start(1), match.end(1)))
+            found.append(VitalReading(kind, value, match.group(0)))
+
+    for pattern in OXYGEN:
+        for match in pattern.finditer(text):
+            add("oxygen_saturation", match, 50, 100)
+    for match in BREATHS_IN_SECONDS.finditer(text):
+        seconds = float(match.group(2))
+        if 10 <= seconds <= 30 and (re.search(rf"\b{BREATH_WORD}\b", text) or "count" in text):
+            spans.append((match.start(1), match.end(1)))
+            rate = float(match.group(1)) * 60 / seconds
+            found.append(VitalReading("breathing_rate", rate, match.group(0)))
+    for pattern in BREATHING_RATE:
+        for match in pattern.finditer(text):
+            if pattern is BREATHING_RATE[2] and re.search(rf"\b{HEART_WORD}\b|\bbeats\b|\bbpm\b", text):
+                continue  # a counted pulse; parents who count per minute mostly count breaths
+            add("breathing_rate", match, 8, 150)
+    for pattern in HEART_RATE:
+        for match in pattern.finditer(text):
+            add("heart_rate", match, 30, 260)
+    if REFILL_WORD.search(text):
+        for match in REFILL_SECONDS.finditer(text):
+            window = text[max(0, match.start() - 60) : match.end() + 40]
+            if REFILL_WORD.search(window) and re.search(r"\b(?:pink|colour|color|refill|back|return|white)\b", window):
+                value = word_or_number(match.group(1))
+                if value is not None and value <= 30:
+                    found.append(VitalReading("capillary_refill", value, match.group(0)))
+    return found
+
+
 # --- fever duration -------------------------------------------------------------
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAY = r"(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?"
-FEVER_WORDS = r"(?:fever|feverish|temp|temps|temperature|temperatures|hot|high\s+temp|burning\s+up|febrile)"
+FEVER_WORDS = r"(?:fever|fevers|feverish|temp|temps|temperature|temperatures|hot|high\s+temp|burning\s+up|febrile|roasting|roastin|boiling|baking)"
 OTHER_ILLNESS = re.compile(
     r"\b(?:cold|cough|coughing|snotty|runny|nose|rash|spots|diarrhoea|diarrhea|sick|vomiting|ear|teething|chickenpox|tooth)\b"
 )
@@ -356,11 +519,20 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
     """How many days the fever has lasted, if the text says."""
     today = today or dt.date.today()
     best: Optional[float] = None
+    dated = re.search(
+        r"\b(?:on|since)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b.*?\b(?:its|it\s+is|today\s+is|todays)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b",
+        text,
+    )
+    if dated and re.search(rf"\b{FEVER_WORDS}\b", text) and 0 < int(dated.group(2)) - int(dated.group(1)) < 28:
+        best = float(int(dated.group(2)) - int(dated.group(1)))
+    for match in FEVER_SHORTHAND.finditer(text):
+        value = float(match.group(1)) * (7 if match.group(2) == "52" else 1)
+        best = value if best is None else max(best, value)
     if re.search(rf"\b{FEVER_WORDS}\b", text) or fever_in_context:
         day = DAY_N_OF.search(text)
         if day:
             best = word_or_number(day.group(1))
-    for clause in re.split(r"[.!?;,\n]|\bbut\b|\bhowever\b", text):
+    for clause in re.split(r"(?<!\d)[.,]|[.,](?!\d)|[!?;\n]|\bbut\b|\bhowever\b", text):
         has_fever_word = re.search(rf"\b{FEVER_WORDS}\b", clause) is not None
         if not has_fever_word and (not fever_in_context or OTHER_ILLNESS.search(clause)):
             continue
@@ -376,7 +548,7 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
             if not has_fever_word and not dmatch.group("pre"):
                 continue  # a bare "10 weeks" answers "how old?", it is not a duration
             after = _word_after(clause, dmatch.end())
-            if after in ("ago", "old", "before"):
+            if after in ("ago", "old", "olds", "before", "baby", "babies", "son", "daughter", "girl", "boy"):
                 continue
             before = clause[max(0, dmatch.start() - 12) : dmatch.start()]
             if re.search(r"\b(?:in|every|next|jabs)\s*$", before):

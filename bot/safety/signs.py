@@ -39,6 +39,7 @@ PSEUDO_NEGATION = frozenset(
 RESOLVE_WORDS = frozenset("settle settled settling calmed slowed stopped recovered".split())
 RESOLVE_PHRASES = ("back to normal", "normal now", "fine now", "ok now", "okay now", "caught his breath",
                    "caught her breath", "got his breath back", "got her breath back")  # fmt: skip
+SETTLED_NOW = re.compile(r"\b(?:now|since)\s+(?:\w+\s+){0,2}(?:fine|ok|okay|normal|settled|calm|better)\b")
 EXERTION_WORDS = frozenset(
     "run running ran football play playing played exercise pe sport sports chase chasing trampoline "
     "swimming swim dancing dance race racing bike cycling stairs climbing".split()
@@ -49,7 +50,17 @@ QUESTION_START = frozenset(
     "what why how when which where who is are does do can could should would will whats hows".split()
 )
 GENERIC_MARKERS = frozenset("a an you your someone somebody children kids babies people anyone adults".split())
-GENERIC_PHRASES = ("look like", "looks like", "mean", "signs of", "sign of", "symptom", "symptoms", "in general")
+GENERIC_PHRASES = ("look like", "looks like", "mean", "signs of", "sign of", "symptom", "symptoms", "in general",
+                   "difference between", "cause", "causes", "run in", "brain damage", "normal for", "how would",
+                   "how do you spot", "how do i spot", "how can i tell", "how do you tell", "how do i tell")  # fmt: skip
+# "not hard to wake": a pattern that carries its own negation must not match an easy thing.
+EASY_WORDS = frozenset("hard difficult tricky impossible".split())
+PRESSURE_COLOURS = frozenset("white pale paler whiter lighter".split())
+# A child who wakes easily or perks up is not "very sleepy" (NICE NG143 green: stays awake or wakes quickly).
+WAKES_EASILY = re.compile(
+    r"\b(?:perk|perks|perked|perking)\s+(?:right\s+|straight\s+|back\s+)?up\b|\bwakes?\s+(?:up\s+)?(?:easily|quickly|straight\s+away|fine|no\s+problem)\b"
+    r"|\b(?:easy|easily)\s+to\s+(?:wake|rouse)\b|\bwoke\s+(?:up\s+)?(?:easily|quickly|straight\s+away|fine)\b"
+)
 SPECIFIC_MARKERS = frozenset("my our mine he she his her him hes shes they their them".split())
 POSSESSIVE = frozenset({"my", "our"})
 FUTURE_MARKERS = frozenset({"ever", "again", "future", "never", "someday", "hypothetically", "imagine"})
@@ -84,12 +95,15 @@ class SignScan:
     words: List[str] = field(default_factory=list)
     hypothetical_sentences: Set[int] = field(default_factory=set)
     hypothetical_tokens: Set[int] = field(default_factory=set)
+    # Matches in a sentence plainly about a thing or an animal, not a person.
+    other_subject: Dict[str, Match] = field(default_factory=dict)
 
     def copy(self) -> SignScan:
         """A copy whose dicts, lists and sets are its own (the matches are immutable)."""
         return SignScan(
             dict(self.present), dict(self.negated), dict(self.hypothetical), dict(self.resolved),
             list(self.norms), list(self.words), set(self.hypothetical_sentences), set(self.hypothetical_tokens),
+            dict(self.other_subject),
         )  # fmt: skip
 
 
@@ -123,17 +137,23 @@ class SignMatcher:
                 self.matcher.add(key, compiled)
         for word in list(vocabulary):
             vocabulary.add(base_norm(word))
+        concepts = guidance.data.get("concepts", {})
+        self.not_a_body: FrozenSet[str] = (
+            frozenset(self._expand_concepts(["@not_a_body"])) if "not_a_body" in concepts else frozenset()
+        )
+        self.person_words: FrozenSet[str] = (
+            frozenset(self._expand_concepts(["@person"])) if "person" in concepts else frozenset()
+        )
         self.speller = Speller(vocabulary)
         self.pattern_words: FrozenSet[str] = frozenset(vocabulary)
         # A turn reads the same message three times (NLU override, SafetyPolicy, reply
         # guard): the scan depends on the text alone, so the last ones are remembered.
-        self._scans: OrderedDict[str, SignScan] = OrderedDict()
+        self._scans: OrderedDict[Tuple[str, FrozenSet[str]], SignScan] = OrderedDict()
         self._scans_lock = threading.Lock()
 
-    @staticmethod
-    def _alternatives(element: str, vocabulary: Set[str]) -> List[str]:
+    def _alternatives(self, element: str, vocabulary: Set[str]) -> List[str]:
         values: Set[str] = set()
-        for word in element.split("|"):
+        for word in self._expand_concepts(element.split("|")):
             if not word:
                 continue
             if word == "not":
@@ -142,6 +162,19 @@ class SignMatcher:
             vocabulary.add(word)
             values.add(base_norm(word))
         return sorted(values)
+
+    def _expand_concepts(self, words: List[str], depth: int = 0) -> List[str]:
+        """`@name` stands for every word of concept `name` in the guidance file."""
+        concepts = self.guidance.data.get("concepts", {})
+        out: List[str] = []
+        for word in words:
+            if word.startswith("@"):
+                if depth > 4 or word[1:] not in concepts:
+                    raise KeyError(f"unknown concept {word} in a sign pattern")
+                out.extend(self._expand_concepts([str(w) for w in concepts[word[1:]]["words"]], depth + 1))
+            else:
+                out.append(word)
+        return out
 
     def _compile(self, pattern: str, vocabulary: Set[str]) -> List[List[Dict[str, Any]]]:
         parts: List[Any] = []
@@ -187,6 +220,15 @@ class SignMatcher:
         corrected = self.speller.correct(word)
         return base_norm(corrected) if corrected else norm
 
+    def _about_something_else(self, words: Sequence[str], norms: Sequence[str], sentences: Sequence[int],
+                              start: int, end: int) -> bool:  # fmt: skip
+        """The sentence is plainly about a thing or an animal, not a person's body
+        ("the telly screen went blotchy", "the dog is panting"). When in doubt: a person."""
+        sentence = sentences[start]
+        indices = [i for i, s in enumerate(sentences) if s == sentence]
+        present = {words[i] for i in indices} | {norms[i] for i in indices}
+        return bool(present & self.not_a_body) and not (present & self.person_words)
+
     def doc(self, text: str) -> Doc:
         normalised = normalise(text)
         words, spaces, _ = tokenise(normalised)
@@ -195,20 +237,24 @@ class SignMatcher:
             token.norm_ = self.norm(token.text)
         return doc
 
-    def scan(self, text: str) -> SignScan:
+    def scan(self, text: str, context_words: FrozenSet[str] = frozenset()) -> SignScan:
+        """Signs in one message. `context_words` are words earlier turns used (a rash, a cut):
+        they satisfy a pattern group's `words` condition, so "the spots are still there"
+        after a glass test is the non-blanching sign."""
+        key = (text, context_words)
         with self._scans_lock:
-            found = self._scans.get(text)
+            found = self._scans.get(key)
             if found is not None:
-                self._scans.move_to_end(text)
+                self._scans.move_to_end(key)
                 return found.copy()
-        found = self._scan(text)
+        found = self._scan(text, context_words)
         with self._scans_lock:
-            self._scans[text] = found
+            self._scans[key] = found
             while len(self._scans) > SCAN_CACHE_SIZE:
                 self._scans.popitem(last=False)
         return found.copy()
 
-    def _scan(self, text: str) -> SignScan:
+    def _scan(self, text: str, context_words: FrozenSet[str] = frozenset()) -> SignScan:
         doc = self.doc(text)
         norms = [t.norm_ for t in doc]
         words = [t.text for t in doc]
@@ -223,7 +269,7 @@ class SignMatcher:
             sign_key, _ = key.split("|")
             options = self.groups[key]
             sign = self.guidance.signs[sign_key]
-            if options.get("words") and not (set(options["words"]) & message_words):
+            if options.get("words") and not (set(options["words"]) & (message_words | context_words)):
                 continue
             if options.get("unless_words") and set(options["unless_words"]) & message_words:
                 continue
@@ -238,16 +284,31 @@ class SignMatcher:
             before_words = set(words[max(0, start - 3) : start]) | set(norms[max(0, start - 3) : start])
             if set(options.get("exclude_before") or sign.get("exclude_before") or []) & before_words:
                 continue
+            if self._about_something_else(words, norms, sentences, start, end):
+                scan.other_subject.setdefault(sign_key, Match(sign_key, key, start, end, doc[start:end].text))
+                continue
             match = Match(sign_key, key, start, end, doc[start:end].text)
-            downgrade = sign.get("downgrade")
+            downgrade = sign.get("downgrade") if options.get("resolvable") else None
             if downgrade:
                 near = set(words[max(0, start - DOWNGRADE_SPAN) : end])
                 if near & set(downgrade["words"]) and not near & set(downgrade.get("unless", [])):
                     match = Match(downgrade["to"], key, start, end, match.text)
+            pressure = sign.get("pressure_test_words")
+            if (
+                pressure
+                and set(words[start:end]) & PRESSURE_COLOURS
+                and set(pressure) & set(_sentence_text(words, sentences, start).split())
+            ):
+                continue  # "goes white when I press a glass on it": a test, not the child's colour
+            if words[start] in NEGATION_VERBAL | NEGATION and set(words[start:end]) & EASY_WORDS:
+                continue  # "not hard to rouse" says the child wakes easily
+            if sign_key == "reduced_consciousness" and WAKES_EASILY.search(_sentence_text(words, sentences, start)):
+                scan.resolved.setdefault(match.sign, match)
+                continue
             if _negated(norms, words, start, end, clauses):
                 scan.negated.setdefault(match.sign, match)
                 continue
-            if start in scan.hypothetical_tokens:
+            if start in scan.hypothetical_tokens and not (sign.get("risk_factor") and _remote_past_only(words, start)):
                 scan.hypothetical.setdefault(match.sign, match)
                 scan.hypothetical_sentences.add(sentences[start])
                 continue
@@ -307,11 +368,45 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
         if first in QUESTION_START and any(f" {p} " in text for p in ("mean", "look like", "looks like")):
             if not (personal & sent_set):
                 marked.update(indices)
+        # a definition question in one comma clause ("doing a first aid course, what does a purpuric rash look like")
+        clause_start = indices[0]
+        for pos in indices + [indices[-1] + 1]:
+            if pos > indices[-1] or words[pos] in {",", ";"}:
+                clause = [i for i in range(clause_start, min(pos, indices[-1] + 1))]
+                clause_words = [words[i] for i in clause]
+                clause_text = " " + " ".join(clause_words) + " "
+                if (
+                    clause_words
+                    and clause_words[0] in QUESTION_START
+                    and any(f" {p} " in clause_text for p in ("look like", "looks like", "mean", "difference between"))
+                    and not (personal & set(clause_words))
+                ):
+                    marked.update(clause)
+                clause_start = pos + 1
         if any(f" {phrase} " in all_text for phrase in CURIOUS) and not (POSSESSIVE & sent_set):
             marked.update(indices)
         if forced:
             marked.update(indices)
     return marked
+
+
+def _remote_past_only(words: Sequence[str], start: int) -> bool:
+    """A risk factor told in the past ("had my spleen out years ago") still holds now."""
+    before = " ".join(words[max(0, start - 12) : start])
+    return not any(w in before.split() for w in CONDITIONAL | FUTURE_MARKERS | QUESTION_START)
+
+
+def _sentence_text(words: Sequence[str], sentences: Sequence[int], index: int) -> str:
+    return " ".join(w for w, s in zip(words, sentences, strict=True) if s == sentences[index])
+
+
+def _simile_exertion(words: Sequence[str], sentences: Sequence[int], sentence: int) -> bool:
+    """ "breathing like he's run a marathon" is a simile, not exercise."""
+    indices = [i for i, s in enumerate(sentences) if s == sentence]
+    for i in indices:
+        if words[i] in EXERTION_WORDS and "like" in words[max(0, i - 4) : i]:
+            return True
+    return False
 
 
 def _sentence_ids(words: Sequence[str]) -> List[int]:
@@ -371,12 +466,12 @@ def _resolution(words: Sequence[str], norms: Sequence[str], start: int, end: int
             before = words[max(0, i - 5) : i]
             if not (set(before) & NEGATION):
                 return "resolved"
-    if any(f" {phrase} " in text for phrase in RESOLVE_PHRASES):
+    if any(f" {phrase} " in text for phrase in RESOLVE_PHRASES) or SETTLED_NOW.search(text):
         return "resolved"
     sentence_words = {words[i] for i, s in enumerate(sentences) if s == sentence} | {
         norms[i] for i, s in enumerate(sentences) if s == sentence
     }
-    if sentence_words & EXERTION_WORDS:
+    if sentence_words & EXERTION_WORDS and not _simile_exertion(words, sentences, sentence):
         return "exertion"
     return "present"
 

@@ -8,7 +8,13 @@ from typing import List, Tuple
 
 # Apostrophes are dropped so that "can't", "cant" and "can’t" all become "cant".
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u0060\u00b4']")
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+# Invisible characters that copied text carries inside words (NUL, soft hyphen, zero-width
+# space and joiners, bidi marks, BOM): removed, so "flo\u200bppy" and "fa\u00adde" are read
+# as the words they show. Other control characters separate words.
+_INVISIBLE = re.compile(
+    r"[\u0000-\u0008\u000e-\u001f\u007f\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufe00-\ufe0f]"
+)
+_CONTROL = re.compile(r"[\u000b\u000c\u0085\u2028\u2029]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+(?:[-&][a-z]+)*|[^\sa-z\d]")
 # "n't" forms and a few run-together words parents type.
@@ -34,7 +40,10 @@ _REWRITES = [
 def clean(text: str) -> str:
     """Lower-case, NFKC, no control characters or stray surrogates."""
     text = _SURROGATES.sub(" ", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if not text.isascii() else text
+    text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     return text
 
