@@ -257,13 +257,13 @@ def write_report(path: Path, data: Path, outcomes: List[Outcome], values: Dict[s
         if o.predicted != o.item.label or not o.escalates
         or (o.item.label == "EMERGENCY" and not EMERGENCY_FIRST.search(o.first_sentence))
     ]  # fmt: skip
-    from bot.replies import emergency_first
-
-    fixed = emergency_first()["text"]
-    alarming = [o for o in outcomes if o.item.label != "EMERGENCY" and o.replies and o.replies[0].startswith(fixed)]
+    alarming = [o for o in outcomes if o.item.label != "EMERGENCY" and EMERGENCY_NOW.search(o.first_sentence)]
     lines = [f"# Evaluation of {data.name}", "", f"    {eval_line(values)}", "", "```", confusion(outcomes), "```", ""]
-    lines.append(f"Replies that lead with the 999 text for an item below emergency: {len(alarming)}")
-    lines += [f"- {o.item.conversation}#{o.item.turn} ({o.item.label}): {o.item.text!r}" for o in alarming]
+    lines.append(f"Replies whose first sentence says call 999 now, for an item below emergency: {len(alarming)}")
+    lines += [
+        f"- {o.item.conversation}#{o.item.turn} ({o.item.label}): {o.item.text!r} -> {o.first_sentence[:90]!r}"
+        for o in alarming
+    ]
     lines.append("")
     failed = [o for o in outcomes if o.failed]
     lines.append(f"Turns with a failure reply or an action error: {len(failed)}")

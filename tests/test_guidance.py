@@ -63,7 +63,7 @@ def test_the_emergency_response_is_one_fixed_text_that_starts_with_999() -> None
 
 def test_no_dose_numbers_in_any_wording() -> None:
     for key in GUIDANCE.data["texts"]:
-        text = GUIDANCE.text(key, contact="x", limit="2,000")
+        text = GUIDANCE.text(key, contact="x", limit="2,000", sign="x")
         assert not re.search(r"\d+\s*(?:mg|ml|milligrams?|millilitres?|tablets?|spoons?)\b", text, re.I), key
 
 

@@ -32,7 +32,9 @@ from bot.safety.lexicon import (
 from bot.safety.nlp import shared_pipeline
 from bot.safety.text import normalise, tokenise
 
-SCOPE_BREAK = CLAUSE_BREAK_WORDS | PUNCTUATION | frozenset({"and", "so", "then", "while", "whilst", "because"})
+SCOPE_BREAK = CLAUSE_BREAK_WORDS | PUNCTUATION | frozenset(
+    {"and", "so", "then", "while", "whilst", "because", "cos", "coz", "cuz", "bc", "cause", "since", "as"}
+)
 PSEUDO_NEGATION = frozenset(
     "sure know tell think certain idea clear unsure long big bad proper full major huge massive only".split()
 )
@@ -49,10 +51,13 @@ WHETHER_VERBS = frozenset("know sure see check tell wonder ask unsure certain id
 QUESTION_START = frozenset(
     "what why how when which where who is are does do can could should would will whats hows".split()
 )
+WH_WORDS = frozenset("what why how when which where who whats hows".split())
+ASKING_WORDS = frozenset("always usually ever normally mean means serious dangerous bad worry".split())
 GENERIC_MARKERS = frozenset("a an you your someone somebody children kids babies people anyone adults".split())
 GENERIC_PHRASES = ("look like", "looks like", "mean", "signs of", "sign of", "symptom", "symptoms", "in general",
                    "difference between", "cause", "causes", "run in", "brain damage", "normal for", "how would",
-                   "how do you spot", "how do i spot", "how can i tell", "how do you tell", "how do i tell")  # fmt: skip
+                   "how do you spot", "how do i spot", "how can i tell", "how do you tell", "how do i tell",
+                   "what is", "what are", "whats a", "whats an")  # fmt: skip
 # "not hard to wake": a pattern that carries its own negation must not match an easy thing.
 EASY_WORDS = frozenset("hard difficult tricky impossible".split())
 PRESSURE_COLOURS = frozenset("white pale paler whiter lighter".split())
@@ -63,7 +68,7 @@ WAKES_EASILY = re.compile(
 )
 SPECIFIC_MARKERS = frozenset("my our mine he she his her him hes shes they their them".split())
 POSSESSIVE = frozenset({"my", "our"})
-FUTURE_MARKERS = frozenset({"ever", "again", "future", "never", "someday", "hypothetically", "imagine"})
+FUTURE_MARKERS = frozenset({"ever", "again", "future", "never", "someday", "hypothetically", "imagine", "would", "theory", "might"})
 REMOTE_PAST = ("last year", "years ago", "year ago", "as a baby", "when he was a baby", "when she was a baby",
                "when he was little", "when she was little", "when they were little", "last summer")  # fmt: skip
 CURIOUS = ("just curious", "for the future", "no one is ill", "nobody is ill", "noone is ill", "no one is sick",
@@ -222,12 +227,19 @@ class SignMatcher:
 
     def _about_something_else(self, words: Sequence[str], norms: Sequence[str], sentences: Sequence[int],
                               start: int, end: int) -> bool:  # fmt: skip
-        """The sentence is plainly about a thing or an animal, not a person's body
-        ("the telly screen went blotchy", "the dog is panting"). When in doubt: a person."""
+        """The sign's subject is plainly a thing or an animal, not a person's body ("the telly
+        screen went blotchy", "the dog is panting"): a thing named just before or inside the
+        match, and no person near it. When in doubt: a person."""
         sentence = sentences[start]
-        indices = [i for i, s in enumerate(sentences) if s == sentence]
-        present = {words[i] for i in indices} | {norms[i] for i in indices}
-        return bool(present & self.not_a_body) and not (present & self.person_words)
+        window = [i for i in range(max(0, start - 5), min(len(words), end)) if sentences[i] == sentence]
+        near = [i for i in range(max(0, start - 5), min(len(words), end + 3)) if sentences[i] == sentence]
+        # a thing named in a simile ("gasping like a fish") is a comparison, not the subject
+        things = {
+            w for i in window for w in (words[i], norms[i])
+            if w in self.not_a_body and not {"like", "as"} & set(words[max(0, i - 3) : i])
+        }  # fmt: skip
+        present = {words[i] for i in near} | {norms[i] for i in near}
+        return bool(things) and not (present & self.person_words)
 
     def doc(self, text: str) -> Doc:
         normalised = normalise(text)
@@ -284,7 +296,7 @@ class SignMatcher:
             before_words = set(words[max(0, start - 3) : start]) | set(norms[max(0, start - 3) : start])
             if set(options.get("exclude_before") or sign.get("exclude_before") or []) & before_words:
                 continue
-            if self._about_something_else(words, norms, sentences, start, end):
+            if not sign.get("risk_factor") and self._about_something_else(words, norms, sentences, start, end):
                 scan.other_subject.setdefault(sign_key, Match(sign_key, key, start, end, doc[start:end].text))
                 continue
             match = Match(sign_key, key, start, end, doc[start:end].text)
@@ -293,6 +305,10 @@ class SignMatcher:
                 near = set(words[max(0, start - DOWNGRADE_SPAN) : end])
                 if near & set(downgrade["words"]) and not near & set(downgrade.get("unless", [])):
                     match = Match(downgrade["to"], key, start, end, match.text)
+            if _explained(sign, words, clauses, start):
+                continue  # "blue tongue from the sweets", "a purple mark where he banged it"
+            if _illness_word(sign, words, start, end):
+                continue  # "a cold", "normal cold stuff": the illness, not feeling cold
             pressure = sign.get("pressure_test_words")
             if (
                 pressure
@@ -360,7 +376,9 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
                 marked.update(range(i, end))
         # general questions about children in general
         first = sent_words[0] if sent_words else ""
-        if first in QUESTION_START and not (SPECIFIC_MARKERS & sent_set):
+        # "is making a grunting noise every breath": a texted statement, not a question, unless it asks
+        asks = first in WH_WORDS or "?" in sent_set or bool(sent_set & ASKING_WORDS)
+        if first in QUESTION_START and asks and not (SPECIFIC_MARKERS & sent_set):
             if GENERIC_MARKERS & sent_set or any(f" {p} " in text for p in GENERIC_PHRASES):
                 marked.update(indices)
         # "what does floppy mean when they say...": a definition question, unless about my/his/her child
@@ -388,6 +406,31 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
         if forced:
             marked.update(indices)
     return marked
+
+
+def _explained(sign: Dict[str, Any], words: Sequence[str], clauses: Sequence[int], start: int) -> bool:
+    """The clause gives a harmless cause for what was seen ("blue tongue from the sweets"),
+    not denied ("hasnt banged it") and not a simile ("like someone flicked red ink")."""
+    causes = sign.get("explained_by")
+    if not causes or clauses[start] < 0:
+        return False
+    for i, word in enumerate(words):
+        if clauses[i] != clauses[start] or word not in causes:
+            continue
+        before = set(words[max(0, i - 4) : i])
+        if not before & NEGATION and not before & {"like", "if", "though"}:
+            return True
+    return False
+
+
+def _illness_word(sign: Dict[str, Any], words: Sequence[str], start: int, end: int) -> bool:
+    """A word that names an illness here ("a cold", "normal cold stuff"), per `not_after`."""
+    rules = sign.get("not_after") or {}
+    for i in range(start, end):
+        blocked = rules.get(words[i])
+        if blocked and i > 0 and words[i - 1] in blocked:
+            return True
+    return False
 
 
 def _remote_past_only(words: Sequence[str], start: int) -> bool:
