@@ -55,7 +55,9 @@ NEGATION_VERBAL: FrozenSet[str] = frozenset(
     "wouldnt shouldnt aint neednt mustnt".split()
 )
 # Every negation cue (scope check) and what a gap may never cross.
-NEGATION: FrozenSet[str] = NEGATION_VERBAL | frozenset("no never without none nor neither nothing nope nah nae nowt".split())
+NEGATION: FrozenSet[str] = NEGATION_VERBAL | frozenset(
+    "no never without none nor neither nothing nope nah nae nowt".split()
+)
 CLAUSE_BREAK_WORDS: FrozenSet[str] = frozenset("but although though however except whereas".split())
 PUNCTUATION: FrozenSet[str] = frozenset(list('.,;:!?()[]{}"/\\|-–—…') + ["\n"])
 # Commas may sit inside a match ("red, swollen and hot"); negations never.

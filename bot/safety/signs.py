@@ -32,8 +32,10 @@ from bot.safety.lexicon import (
 from bot.safety.nlp import shared_pipeline
 from bot.safety.text import normalise, tokenise
 
-SCOPE_BREAK = CLAUSE_BREAK_WORDS | PUNCTUATION | frozenset(
-    {"and", "so", "then", "while", "whilst", "because", "cos", "coz", "cuz", "bc", "cause", "since", "as"}
+SCOPE_BREAK = (
+    CLAUSE_BREAK_WORDS
+    | PUNCTUATION
+    | frozenset({"and", "so", "then", "while", "whilst", "because", "cos", "coz", "cuz", "bc", "cause", "since", "as"})
 )
 PSEUDO_NEGATION = frozenset(
     "sure know tell think certain idea clear unsure long big bad proper full major huge massive only".split()
@@ -61,6 +63,10 @@ GENERIC_PHRASES = ("look like", "looks like", "mean", "signs of", "sign of", "sy
 # "not hard to wake": a pattern that carries its own negation must not match an easy thing.
 EASY_WORDS = frozenset("hard difficult tricky impossible".split())
 PRESSURE_COLOURS = frozenset("white pale paler whiter lighter".split())
+BLANCHING_WORDS = frozenset("fade fades faded fading disappear disappears disappeared blanch blanches blanched".split())
+# "if my daughter goes floppy, what should I do": a change that has not happened (yet)
+CHANGE_VERBS = frozenset("gets goes starts turns becomes develops got went started turned became developed".split())
+HOW_TO_CHECK = re.compile(r"\bhow\s+(?:do|would|can|will|should)\s+(?:i|you|we)\s+(?:know|tell|check|spot|see)\b")
 # A child who wakes easily or perks up is not "very sleepy" (NICE NG143 green: stays awake or wakes quickly).
 WAKES_EASILY = re.compile(
     r"\b(?:perk|perks|perked|perking)\s+(?:right\s+|straight\s+|back\s+)?up\b|\bwakes?\s+(?:up\s+)?(?:easily|quickly|straight\s+away|fine|no\s+problem)\b"
@@ -68,7 +74,9 @@ WAKES_EASILY = re.compile(
 )
 SPECIFIC_MARKERS = frozenset("my our mine he she his her him hes shes they their them".split())
 POSSESSIVE = frozenset({"my", "our"})
-FUTURE_MARKERS = frozenset({"ever", "again", "future", "never", "someday", "hypothetically", "imagine", "would", "theory", "might"})
+FUTURE_MARKERS = frozenset(
+    {"ever", "again", "future", "never", "someday", "hypothetically", "imagine", "would", "theory", "might"}
+)
 REMOTE_PAST = ("last year", "years ago", "year ago", "as a baby", "when he was a baby", "when she was a baby",
                "when he was little", "when she was little", "when they were little", "last summer")  # fmt: skip
 CURIOUS = ("just curious", "for the future", "no one is ill", "nobody is ill", "noone is ill", "no one is sick",
@@ -149,6 +157,8 @@ class SignMatcher:
         self.person_words: FrozenSet[str] = (
             frozenset(self._expand_concepts(["@person"])) if "person" in concepts else frozenset()
         )
+        # people, as opposed to body parts (an animal has a neck and lips too)
+        self.human_words: FrozenSet[str] = frozenset(self._expand_concepts(["@human"]) if "human" in concepts else [])
         self.speller = Speller(vocabulary)
         self.pattern_words: FrozenSet[str] = frozenset(vocabulary)
         # A turn reads the same message three times (NLU override, SafetyPolicy, reply
@@ -231,15 +241,15 @@ class SignMatcher:
         screen went blotchy", "the dog is panting"): a thing named just before or inside the
         match, and no person near it. When in doubt: a person."""
         sentence = sentences[start]
-        window = [i for i in range(max(0, start - 5), min(len(words), end)) if sentences[i] == sentence]
-        near = [i for i in range(max(0, start - 5), min(len(words), end + 3)) if sentences[i] == sentence]
+        window = [i for i in range(max(0, start - 8), min(len(words), end)) if sentences[i] == sentence]
+        near = [i for i in range(max(0, start - 8), min(len(words), end + 3)) if sentences[i] == sentence]
         # a thing named in a simile ("gasping like a fish") is a comparison, not the subject
         things = {
             w for i in window for w in (words[i], norms[i])
             if w in self.not_a_body and not {"like", "as"} & set(words[max(0, i - 3) : i])
         }  # fmt: skip
         present = {words[i] for i in near} | {norms[i] for i in near}
-        return bool(things) and not (present & self.person_words)
+        return bool(things) and not (present & self.human_words)
 
     def doc(self, text: str) -> Doc:
         normalised = normalise(text)
@@ -310,10 +320,11 @@ class SignMatcher:
             if _illness_word(sign, words, start, end):
                 continue  # "a cold", "normal cold stuff": the illness, not feeling cold
             pressure = sign.get("pressure_test_words")
+            sentence_words = set(_sentence_text(words, sentences, start).split())
             if (
                 pressure
-                and set(words[start:end]) & PRESSURE_COLOURS
-                and set(pressure) & set(_sentence_text(words, sentences, start).split())
+                and set(pressure) & sentence_words
+                and (set(words[start:end]) & PRESSURE_COLOURS or sentence_words & BLANCHING_WORDS)
             ):
                 continue  # "goes white when I press a glass on it": a test, not the child's colour
             if words[start] in NEGATION_VERBAL | NEGATION and set(words[start:end]) & EASY_WORDS:
@@ -362,7 +373,7 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
                     marked.update(clause)
                 clause_start = pos + 1
         # conditional: from "if" to the end of its clause
-        has_future = bool(FUTURE_MARKERS & sent_set) or forced
+        has_future = bool(FUTURE_MARKERS & sent_set) or forced or bool(HOW_TO_CHECK.search(text))
         for i in indices:
             is_conditional = words[i] in CONDITIONAL or (
                 words[i] == "in" and i + 1 < len(words) and words[i + 1] == "case"
@@ -372,12 +383,19 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
             end = i
             while end <= indices[-1] and words[end] not in {",", ";"}:
                 end += 1
-            if not (POSSESSIVE & set(words[i:end])) or has_future:
+            asks = bool({"should", "what", "how", "worry", "wait", "?", "when", "serious"} & sent_set)
+            changes = bool(CHANGE_VERBS & set(words[i:end])) and asks
+            if not (POSSESSIVE & set(words[i:end])) or has_future or changes:
                 marked.update(range(i, end))
         # general questions about children in general
         first = sent_words[0] if sent_words else ""
         # "is making a grunting noise every breath": a texted statement, not a question, unless it asks
-        asks = first in WH_WORDS or "?" in sent_set or bool(sent_set & ASKING_WORDS)
+        asks = (
+            first in WH_WORDS
+            or "?" in sent_set
+            or bool(sent_set & ASKING_WORDS)
+            or any(f" {p} " in text for p in GENERIC_PHRASES)
+        )
         if first in QUESTION_START and asks and not (SPECIFIC_MARKERS & sent_set):
             if GENERIC_MARKERS & sent_set or any(f" {p} " in text for p in GENERIC_PHRASES):
                 marked.update(indices)
