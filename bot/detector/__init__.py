@@ -30,6 +30,21 @@ CORPUS_PATH = Path(__file__).resolve().parents[2] / "data" / "detector" / "corpu
 NONE_CLASS = "none"
 
 
+# The engine's signs for each class: when the engine already read that sign in this
+# message (found, negated, hypothetical or settled), the engine's reading stands.
+CLASS_SIGNS: Dict[str, Tuple[str, ...]] = {
+    "rash": ("non_blanching_rash", "purpuric_rash"),
+    "colour": ("colour_change",),
+    "breathing": ("breathing_difficulty", "breathing_harder", "fast_breathing_rate", "low_oxygen_saturation"),
+    "alertness": ("reduced_consciousness", "no_smile"),
+    "fit": ("seizure", "focal_neurology"),
+    "cry": ("abnormal_cry",),
+    "cold": ("cold_to_touch",),
+    "confusion": ("confusion",),
+    "meningism": ("meningism", "bulging_fontanelle"),
+}
+
+
 @dataclass(frozen=True)
 class Suspicion:
     sign: str

@@ -31,33 +31,35 @@ def read_labelled(paths: List[str]) -> List[Tuple[str, str]]:
 
 
 def measure(detector: Detector, rows: List[Tuple[str, str]], thresholds: List[float]) -> None:
-    from bot.safety import Level, assess
+    """The detector alone, and the engine with the detector as the bot runs them
+    (bot.nlu.red_flags.assess_message: a suspicion only where the engine did not read
+    that sign), at each threshold."""
+    from bot.nlu import red_flags
+    from bot.safety import Level
 
-    engine = [(label, text, assess(text).level) for label, text in rows]
     started = time.perf_counter()
-    probs = [detector.probabilities(text) for _, text, _ in engine]
-    per_message_ms = (time.perf_counter() - started) * 1000 / max(1, len(engine))
-    missed = [i for i, (label, _, level) in enumerate(engine) if label == "EMERGENCY" and level < Level.EMERGENCY]
-    lesser = [
-        i for i, (label, _, level) in enumerate(engine) if label in ("ADVICE", "INFO", "OTHER") and level < Level.URGENT
-    ]
-    emergencies = sum(1 for label, _, _ in engine if label == "EMERGENCY")
-    print(
-        f"{len(rows)} lines, {emergencies} emergencies, engine misses {len(missed)}; {per_message_ms:.2f} ms a message"
-    )
+    probs = [detector.probabilities(text) for _, text in rows]
+    per_message_ms = (time.perf_counter() - started) * 1000 / max(1, len(rows))
+    emergencies = [i for i, (label, _) in enumerate(rows) if label == "EMERGENCY"]
+    lesser = [i for i, (label, _) in enumerate(rows) if label in ("ADVICE", "INFO", "OTHER")]
+    print(f"{len(rows)} lines, {len(emergencies)} emergencies, {len(lesser)} advice/info/other; "
+          f"{per_message_ms:.2f} ms a message")  # fmt: skip
     for threshold in thresholds:
+        detector.threshold = threshold
+        red_flags.load_detector = lambda: detector  # type: ignore[attr-defined]
+        results = [red_flags.assess_message(text) for _, text in rows]
 
         def fires(i: int, threshold: float = threshold) -> bool:
             return max(p for c, p in probs[i].items() if c != "none") >= threshold
 
-        alone = sum(fires(i) for i, (label, _, _) in enumerate(engine) if label == "EMERGENCY")
-        alone_false = sum(fires(i) for i, (label, _, _) in enumerate(engine) if label in ("ADVICE", "INFO", "OTHER"))
-        print(f"  detector alone: {alone}/{emergencies} emergencies, {alone_false} advice/info/other lines flagged")
-        caught = sum(fires(i) for i in missed)
-        false = sum(fires(i) for i in lesser)
+        def leads_999(i: int) -> bool:
+            return Level.parse(results[i]["level"]) == Level.EMERGENCY or "suspected" in results[i]
+
         print(
-            f"threshold {threshold:.2f}: catches {caught}/{len(missed)} engine misses; "
-            f"flags {false}/{len(lesser)} advice/info/other lines the engine kept below urgent"
+            f"threshold {threshold:.2f}: detector alone {sum(map(fires, emergencies))}/{len(emergencies)} "
+            f"emergencies, {sum(map(fires, lesser))} lesser flagged; engine + detector: 999 first for "
+            f"{sum(map(leads_999, emergencies))}/{len(emergencies)}, lesser led by a 999 line "
+            f"{sum(map(leads_999, lesser))}/{len(lesser)}"
         )
 
 

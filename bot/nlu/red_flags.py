@@ -26,6 +26,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.detector import CLASS_SIGNS, load_detector
 from bot.dialogue import turn_result
 from bot.dialogue.context import context_from_tracker
 from bot.safety import Assessment, Level, safe_assess
@@ -50,21 +51,25 @@ def assess_message(text: str, tracker: Any = None) -> Dict[str, Any]:
     assessment: Assessment = safe_assess(text, context)
     result = assessment.as_dict()
     if assessment.level < Level.EMERGENCY:
-        suspicion = _suspect(text)
+        suspicion = _suspect(text, assessment)
         if suspicion is not None:
             result[SUSPECTED_KEY] = suspicion
     return result
 
 
-def _suspect(text: str) -> Optional[Dict[str, Any]]:
+def _suspect(text: str, assessment: Assessment) -> Optional[Dict[str, Any]]:
+    """The detector's suspicion, unless the engine already read that sign in this message
+    (found at a lower level, negated, hypothetical or settled): the engine is the authority
+    on what it read; the detector adds what the engine did not see."""
     try:
-        from bot.detector import load_detector
-
         found = load_detector().suspect(text)
     except Exception:  # the detector can only add suspicion; its failure takes nothing away
         logger.exception("learned detector failed; the engine's result stands")
         return None
     if found is None:
+        return None
+    read = set(assessment.signs) | set(assessment.negated) | set(assessment.hypothetical) | set(assessment.resolved)
+    if read & set(CLASS_SIGNS.get(found.sign, ())):
         return None
     return {"sign": found.sign, "probability": found.probability}
 

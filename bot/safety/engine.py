@@ -419,6 +419,9 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     else:
         level = Level.NONE
 
+    negated = set(scan.negated)
+    if BLANCHES.search(normalised) and PRESSURE_TEST.search(normalised) and "non_blanching_rash" not in findings:
+        negated.add("non_blanching_rash")  # "they go white when I press a glass on them": it fades
     screened = ctx.awaiting == "red_flags" and answered == "deny" and not findings
     topic_vocab = set(guidance.vocabulary("context_topics"))
     topics = sorted(set(ctx.topics) | (topic_vocab & (set(scan.words) | set(scan.norms))))
@@ -434,7 +437,7 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
         fever_reported=fever_reported,
         child_described=child_described or ctx.child_described,
         topic=topic,
-        negated=sorted(scan.negated),
+        negated=sorted(negated),
         hypothetical=sorted(scan.hypothetical),
         resolved=sorted(scan.resolved),
         answered=answered,
@@ -443,6 +446,11 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     )
 
 
+BLANCHES = re.compile(
+    r"(?<!not )(?<!dont )(?<!doesnt )(?<!didnt )\b(?:fade|fades|faded|fading|blanch|blanches|blanched|blanching|"
+    r"(?:go|goes|went|turn|turns|turned)\s+(?:white|pale|paler|lighter|away))\b"
+)
+PRESSURE_TEST = re.compile(r"\b(?:glass|tumbler|press|pressed|pressing|push|pushed|pushing)\b")
 MEASURING_QUESTION = re.compile(
     r"\b(?:how|what|which|where|best\s+way)\b[^.?!]*\b(?:take|taking|measure|measuring|check|checking|use|using|read|reading)\b"
     r"[^.?!]*\b(?:temp|temperature|temps|thermometer)\b|\b(?:which|what|best)\s+(?:kind\s+of\s+|type\s+of\s+)?thermometer\b"
