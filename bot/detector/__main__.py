@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import List, Tuple
+from typing import Any, Dict, List, Tuple
 
 from bot.detector import CORPUS_PATH, MODEL_PATH, Detector, read_corpus, train
 
@@ -52,7 +52,7 @@ def measure(detector: Detector, rows: List[Tuple[str, str]], thresholds: List[fl
         def fires(i: int, threshold: float = threshold) -> bool:
             return max(p for c, p in probs[i].items() if c != "none") >= threshold
 
-        def leads_999(i: int) -> bool:
+        def leads_999(i: int, results: List[Dict[str, Any]] = results) -> bool:
             return Level.parse(results[i]["level"]) == Level.EMERGENCY or "suspected" in results[i]
 
         print(
