@@ -120,9 +120,8 @@ VECTORIZERS = (
 )
 
 
-def train(texts: List[str], labels: List[str], threshold: float, c: float = 8.0) -> Dict[str, Any]:
-    """Fit the vectorizers and the classifier; return the JSON-ready model."""
-    import numpy as np
+def fit(texts: List[str], labels: List[str], c: float = 8.0) -> Tuple[List[Tuple[Dict[str, Any], Any]], Any]:
+    """Fit the vectorizers and the classifier (scikit-learn objects)."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -139,12 +138,21 @@ def train(texts: List[str], labels: List[str], threshold: float, c: float = 8.0)
         )
         matrices.append(vectorizer.fit_transform(texts))
         fitted.append((spec, vectorizer))
-    features = hstack(matrices).tocsr()
     classifier = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=42)
-    classifier.fit(features, labels)
+    classifier.fit(hstack(matrices).tocsr(), labels)
+    return fitted, classifier
+
+
+def export(
+    fitted: List[Tuple[Dict[str, Any], Any]], classifier: Any, threshold: float, corpus_sha256: str
+) -> Dict[str, Any]:
+    """The JSON-ready model: vocabulary, idf and weights (no pickle)."""
+    import numpy as np
+
     return {
         "classes": [str(k) for k in classifier.classes_],
         "threshold": threshold,
+        "corpus_sha256": corpus_sha256,
         "vectorizers": [
             {
                 "analyzer": spec["analyzer"],
@@ -158,3 +166,15 @@ def train(texts: List[str], labels: List[str], threshold: float, c: float = 8.0)
         "coef": np.round(classifier.coef_, 5).tolist(),
         "intercept": np.round(classifier.intercept_, 5).tolist(),
     }
+
+
+def corpus_digest(path: Path = CORPUS_PATH) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def train(path: Path, threshold: float) -> Dict[str, Any]:
+    texts, labels = read_corpus(path)
+    fitted, classifier = fit(texts, labels)
+    return export(fitted, classifier, threshold, corpus_digest(path))

@@ -117,7 +117,9 @@ class Guidance:
                     reviewer=item.get("reviewer", default_reviewer),
                 )
         for key in ("contact", "vocabulary", "detector_signs"):
-            item = self.data[key]
+            item = self.data.get(key)
+            if item is None:
+                continue
             yield Item(
                 path=key,
                 source=item.get("source"),
