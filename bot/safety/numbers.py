@@ -104,6 +104,10 @@ AGE_HAVE = re.compile(rf"\b(?:have|has)\s+(\d+){HALF}\s*(years?|months?|weeks?|y
 AGE_BORN = re.compile(rf"\bborn\s+({NUM}){HALF}\s*({UNIT_DAY}|{UNIT_WEEK}|{UNIT_MONTH})s?\s+ago\b")
 AGE_BARE_UNIT = re.compile(rf"\b({NUM}){HALF}\s*({UNIT_WEEK}|{UNIT_MONTH}|{UNIT_DAY}|{UNIT_YEAR})s?\b")
 NEWBORN = re.compile(r"\bnew\s*-?\s*born\b")
+# "born on the 3rd (of this month)": days old, counted from today
+AGE_BORN_ON = re.compile(
+    r"\bborn\s+(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|last))"
+)
 AGE_COMPOUND = re.compile(
     r"\b(\d{1,2})\s*(?:years?|yrs?|yr|y)\s*(?:and\s+|,\s*|&\s*)?(\d{1,2})\s*(?:months?|mnths?|mths?|mos?|mo|m)\b"
 )
@@ -206,6 +210,12 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
         add(match, 1, unit, True)
     for match in NEWBORN.finditer(text):
         readings.append(AgeReading(months=0.25, strong=False, text=match.group(0)))
+    for match in AGE_BORN_ON.finditer(text):
+        day = int(match.group(1))
+        today = dt.date.today()
+        days = today.day - day if day <= today.day else today.day + (30 - day)
+        if 0 <= days < 31:
+            readings.append(AgeReading(months=max(days, 0.5) / 30.44, strong=True, text=match.group(0)))
     for match in AGE_SHORTHAND.finditer(text):
         if (
             _word_before(text, match.start()) in SHORTHAND_NOT_AGE_BEFORE
@@ -279,6 +289,10 @@ def read_age_months(text: str, awaiting: Optional[str] = None) -> Optional[float
 TEMP_NUMBER = re.compile(
     r"(?<![\d.,])(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])\s*(celsius|centigrade|fahrenheit|degrees?|deg|c|f)?\b(?:\s*(c|f)\b)?"
 )
+NOT_A_BODY_TEMPERATURE = re.compile(
+    r"\b(?:outside|weather|forecast|heatwave|heat\s+wave|room|bedroom|house|oven|fridge|freezer|bath\s+water|"
+    r"pool|sea|spain|abroad|laptop|engine|degrees\s+out|out\s+there|in\s+here)\b"
+)
 F_CONTEXT = re.compile(
     r"\b(?:temp|temps|temperature|temprature|fever|thermometer|reading|reads|says|showing|shows|ear|forehead|underarm|"
     r"armpit|axillary|tympanic|oral|rectal|rectally|orally|peaked|spiked|hit|measured|of)\b[^\d(]*$"
@@ -332,6 +346,8 @@ def read_temperatures(text: str, awaiting: Optional[str] = None) -> List[Tempera
             continue  # part of a time, a date, a list or a shorthand age (4/52)
         if _is_vital(text, match.start(), match.end()):
             continue  # a pulse, breathing rate or oxygen level
+        if NOT_A_BODY_TEMPERATURE.search(text[max(0, match.start() - 40) : match.end() + 30]):
+            continue  # the weather, a room, the bath, the oven
         has_decimal = "." in raw or "," in raw
         if not has_decimal and not unit and PERSON_AGE_BEFORE.search(text[: match.start()]):
             continue  # "im 34", "my husband is 37": an age

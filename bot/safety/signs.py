@@ -51,10 +51,12 @@ EXERTION_WORDS = frozenset(
 CONDITIONAL = frozenset({"if", "incase", "whenever", "suppose", "supposing", "hypothetically"})
 WHETHER_VERBS = frozenset("know sure see check tell wonder ask unsure certain idea noticed notice".split())
 QUESTION_START = frozenset(
-    "what why how when which where who is are does do can could should would will whats hows".split()
+    "what why how when which where who is are does do can could should would will whats hows wat wot wats".split()
 )
-WH_WORDS = frozenset("what why how when which where who whats hows".split())
-ASKING_WORDS = frozenset("always usually ever normally mean means serious dangerous bad worry".split())
+WH_WORDS = frozenset("what why how when which where who whats hows wat wot wats".split())
+ASKING_WORDS = frozenset(
+    "always usually ever normally mean means serious dangerous bad worry genetic hereditary".split()
+)
 GENERIC_MARKERS = frozenset("a an you your someone somebody children kids babies people anyone adults".split())
 GENERIC_PHRASES = ("look like", "looks like", "mean", "signs of", "sign of", "symptom", "symptoms", "in general",
                    "difference between", "cause", "causes", "run in", "brain damage", "normal for", "how would",
@@ -78,9 +80,11 @@ FUTURE_MARKERS = frozenset(
     {"ever", "again", "future", "never", "someday", "hypothetically", "imagine", "would", "theory", "might"}
 )
 REMOTE_PAST = ("last year", "years ago", "year ago", "as a baby", "when he was a baby", "when she was a baby",
-               "when he was little", "when she was little", "when they were little", "last summer")  # fmt: skip
+               "when he was little", "when she was little", "when they were little", "last summer", "as a kid",
+               "as a child", "as a toddler", "when i was little", "when i was a kid", "as kids")  # fmt: skip
 CURIOUS = ("just curious", "for the future", "no one is ill", "nobody is ill", "noone is ill", "no one is sick",
-           "nobody is sick", "just wondering", "hypothetically", "in case it happens")  # fmt: skip
+           "nobody is sick", "just wondering", "hypothetically", "in case it happens", "just so i know",
+           "just so i know what", "for future reference")  # fmt: skip
 DOWNGRADE_SPAN = 3
 
 
@@ -242,7 +246,7 @@ class SignMatcher:
         match, and no person near it. When in doubt: a person."""
         sentence = sentences[start]
         window = [i for i in range(max(0, start - 8), min(len(words), end)) if sentences[i] == sentence]
-        near = [i for i in range(max(0, start - 8), min(len(words), end + 3)) if sentences[i] == sentence]
+        near = window
         # a thing named in a simile ("gasping like a fish") is a comparison, not the subject
         things = {
             w for i in window for w in (words[i], norms[i])
@@ -315,7 +319,7 @@ class SignMatcher:
                 near = set(words[max(0, start - DOWNGRADE_SPAN) : end])
                 if near & set(downgrade["words"]) and not near & set(downgrade.get("unless", [])):
                     match = Match(downgrade["to"], key, start, end, match.text)
-            if _explained(sign, words, clauses, start):
+            if _explained(sign, words, clauses, sentences, start, end):
                 continue  # "blue tongue from the sweets", "a purple mark where he banged it"
             if _illness_word(sign, words, start, end):
                 continue  # "a cold", "normal cold stuff": the illness, not feeling cold
@@ -426,14 +430,18 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
     return marked
 
 
-def _explained(sign: Dict[str, Any], words: Sequence[str], clauses: Sequence[int], start: int) -> bool:
-    """The clause gives a harmless cause for what was seen ("blue tongue from the sweets"),
-    not denied ("hasnt banged it") and not a simile ("like someone flicked red ink")."""
+def _explained(sign: Dict[str, Any], words: Sequence[str], clauses: Sequence[int], sentences: Sequence[int],
+               start: int, end: int) -> bool:  # fmt: skip
+    """A harmless cause for what was seen ("blue tongue from the sweets", "lips looked purple
+    but we just had beetroot"): in the sign's clause, or later in its sentence; not denied
+    ("hasnt banged it") and not a simile ("like someone flicked red ink")."""
     causes = sign.get("explained_by")
     if not causes or clauses[start] < 0:
         return False
     for i, word in enumerate(words):
-        if clauses[i] != clauses[start] or word not in causes:
+        same_clause = clauses[i] == clauses[start]
+        later = i >= end and sentences[i] == sentences[start]
+        if not (same_clause or later) or word not in causes:
             continue
         before = set(words[max(0, i - 4) : i])
         if not before & NEGATION and not before & {"like", "if", "though"}:

@@ -57,25 +57,26 @@ def test_red_flag_on_whatsapp_gets_the_999_text_first(channel_servers: ChannelSe
 
 def test_buttons_arrive_numbered_and_a_number_picks_that_button(channel_servers: ChannelServers) -> None:
     sender = new_phone()
+    # the emergency-sign checklist comes first, numbered; nothing reassures before it is answered
     first = "\n\n".join(say(channel_servers, sender, "my 2 year old has a temperature"))
-    assert replies.question("temperature")["text"] in first
-    assert "\n1. " not in first
+    assert replies.question("red_flags")["text"] in first
+    assert "\n4. Floppy, very sleepy or hard to wake" in first
+    screened = "\n\n".join(say(channel_servers, sender, "1"))
+    assert replies.question("temperature")["text"] in screened
+    assert "\n1. " not in screened
     feeding = "\n\n".join(say(channel_servers, sender, "38.5"))
     assert feeding.endswith(
         f"{replies.question('feeding')['text']}\n1. Yes, about as normal\n2. Less than half the usual"
     )
-    red_flags = "\n\n".join(say(channel_servers, sender, "2"))
-    assert "111" in red_flags
-    assert "\n4. Floppy, very sleepy or hard to wake\n" in red_flags
-    emergency = say(channel_servers, sender, "4")
-    assert emergency[0].startswith(EMERGENCY)
+    urgent = "\n\n".join(say(channel_servers, sender, "2"))
+    assert "111" in urgent
+    none_payload = replies.question("red_flags")["buttons"][0]["payload"]
     feeding_payload = replies.question("feeding")["buttons"][1]["payload"]
-    red_flag_payload = replies.question("red_flags")["buttons"][3]["payload"]
     assert channel_servers.user_texts(sender) == [
         "my 2 year old has a temperature",
+        none_payload,
         "38.5",
         feeding_payload,
-        red_flag_payload,
     ]
 
 

@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from bot import cli
+from bot.guidance import load_guidance
 from bot.replies import emergency_first, failure
 from bot.stack import free_port
 from tests.conftest import start_servers
@@ -184,7 +185,7 @@ def test_a_locked_sqlite_store_does_not_stall_other_requests(tmp_path: Path) -> 
         status, replies = results["reply"]
         assert status == 200 and texts(replies)[-1] == FAILURE
         status, replies = say(servers.rasa_url, "locked-2", "my 3 year old has a temp of 38.5")
-        assert texts(replies)[0].startswith("From what you have told me"), "recovers once the lock is gone"
+        assert texts(replies)[0] == load_guidance().text("advice.screen_first"), "recovers once the lock is gone"
     finally:
         cli.stop(servers.processes)
 
