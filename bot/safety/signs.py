@@ -49,7 +49,9 @@ EXERTION_WORDS = frozenset(
     "swimming swim dancing dance race racing bike cycling stairs climbing".split()
 )
 CONDITIONAL = frozenset({"if", "incase", "whenever", "suppose", "supposing", "hypothetically"})
-WHETHER_VERBS = frozenset("know sure see check tell wonder ask unsure certain idea noticed notice".split())
+WHETHER_VERBS = frozenset(
+    "know sure see check tell wonder ask unsure certain idea noticed notice sorry apologies apologise".split()
+)
 QUESTION_START = frozenset(
     "what why how when which where who is are does do can could should would will whats hows wat wot wats".split()
 )
