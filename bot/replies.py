@@ -14,7 +14,6 @@ from bot.guidance import load_guidance
 from bot.safety.levels import Level
 
 Message = Dict[str, Any]
-UNDER_FIVE_MONTHS = 60.0
 # Age first (thresholds depend on it), then the emergency signs (NHS 111: questions first,
 # disposition after), then what is still missing.
 QUESTION_ORDER = ("age", "red_flags", "temperature", "feeding", "wee")
@@ -163,7 +162,7 @@ def next_question(state: TriageState) -> Optional[str]:
         if key == "temperature" and state.temperature_c is not None:
             continue
         if key in ("feeding", "wee"):
-            if state.age_months is not None and state.age_months >= UNDER_FIVE_MONTHS:
+            if state.age_months is not None and state.age_months >= load_guidance().threshold("under_five_months"):
                 continue
             if key == "feeding" and "poor_feeding" in state.signs:
                 continue

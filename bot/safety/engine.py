@@ -309,8 +309,9 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     for sign, level, evidence in vital_sign_findings(numbers.read_vitals(factual), age):
         add(sign, level, evidence)
     risks = set(ctx.risks) | {s for s in scan.present if guidance.signs[s].get("risk_factor")}
+    older = guidance.threshold("older_adult_years")
     adult_age = numbers.read_adult_age_years(factual)
-    if adult_age is not None and adult_age >= guidance.threshold("older_adult_years"):
+    if (adult_age is not None and adult_age >= older) or (age is not None and age >= older * 12):
         risks.add("older_adult")
     if numbers.PREGNANT_WEEKS.search(factual) and not re.search(r"\b(?:baby|son|daughter|old)\b", factual):
         risks.add("higher_risk")
@@ -325,8 +326,6 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     for sign in list(findings):
         if guidance.signs.get(sign, {}).get("risk_factor"):
             del findings[sign]  # a risk is not a sign by itself: it lowers the threshold
-    if age is not None and age >= guidance.threshold("older_adult_years") * 12:
-        risks = sorted(set(risks) | {"older_adult"})
     if unwell or ctx.child_described:
         for sign, level, evidence in risk_findings(risks, guidance):
             add(sign, level, evidence)
@@ -459,7 +458,7 @@ UNWELL = re.compile(
     r"\b(?:unwell|poorly|ill|rough|awful|terrible|dreadful|shivery|shivering|shaking|rigors|clammy|sick|not\s+right|"
     r"not\s+(?:himself|herself|themselves|myself)|off\s+colour|under\s+the\s+weather|hot|burning|boiling|infection|"
     r"feverish|flu|temp|temperature|fever|discharge|smelly|smells|pain|painful|ache|aches|achy|aching|cough|coughing|chesty|"
-    r"vomiting|vomit|sick|bleeding|breathless|headache|grim)\b"
+    r"vomiting|vomit|bleeding|breathless|headache|grim)\b"
 )
 
 
