@@ -16,6 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.composer import LEVEL_FIELD, level_of
 from bot.guidance import load_guidance
 from bot.guidance.loader import REFERENCE
 from bot.replies import KEYS_FIELD
@@ -29,6 +30,7 @@ def expand_response(response: Dict[str, Any]) -> Dict[str, Any]:
     response = copy.deepcopy(response)
     if isinstance(response.get("text"), str):
         response[KEYS_FIELD] = REFERENCE.findall(response["text"])
+        response[LEVEL_FIELD] = level_of(response[KEYS_FIELD])
         response["text"] = guidance.expand(response["text"])
     for button in response.get("buttons") or []:
         if isinstance(button.get("title"), str):

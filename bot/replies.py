@@ -18,23 +18,23 @@ Message = Dict[str, Any]
 # disposition after), then what is still missing.
 QUESTION_ORDER = ("age", "red_flags", "temperature", "feeding", "wee")
 INFO_INTENTS: Dict[str, str] = {
-    "ask_what_is_sepsis": "info.what_is_sepsis",
-    "ask_sepsis_signs_children": "info.signs_children",
-    "ask_sepsis_signs_adults": "info.signs_adults",
-    "ask_signs_dark_skin": "info.dark_skin",
-    "ask_glass_test": "info.glass_test",
-    "ask_fever_home_care": "home_care.cooling",
-    "ask_medicines": "home_care.medicines",
-    "ask_take_temperature": "info.what_counts_as_fever",
+    "ask_what_is_sepsis": "answer.what_is_sepsis",
+    "ask_sepsis_signs_children": "answer.signs",
+    "ask_sepsis_signs_adults": "answer.signs.self",
+    "ask_signs_dark_skin": "answer.skin_look",
+    "ask_glass_test": "answer.glass_test",
+    "ask_fever_home_care": "answer.home_care",
+    "ask_medicines": "answer.medicines",
+    "ask_take_temperature": "answer.take_temperature",
     "ask_when_to_get_help": "info.when_to_get_help",
     "ask_sepsis_figures": "info.figures",
     "ask_world_sepsis_day": "info.world_sepsis_day",
     "ask_global_sepsis_alliance": "info.global_sepsis_alliance",
     "ask_who_is_at_risk": "info.who_is_at_risk",
-    "ask_is_sepsis_contagious": "info.contagious",
-    "ask_sepsis_meningitis": "info.meningitis",
+    "ask_is_sepsis_contagious": "answer.contagious",
+    "ask_sepsis_meningitis": "answer.meningitis",
     "ask_vaccines": "info.vaccines",
-    "ask_nursery_school": "info.nursery_school",
+    "ask_nursery_school": "answer.nursery_school",
     "sent_home_from_ae": "info.sent_home_from_ae",
     "ask_digital_packs": "info.digital_packs",
     "ask_communities_of_practice": "info.communities_of_practice",
@@ -61,7 +61,7 @@ KEYS_FIELD = "guidance_keys"
 # only after the emergency signs were screened in that conversation.
 REASSURANCE_KEYS = frozenset({"advice.well_child", "film:fever_at_home"})
 # The fixed texts an emergency turn may start with (each names 999 and A&E in its first sentence).
-EMERGENCY_FIRST_KEYS = frozenset({"emergency.call_999", "emergency.treatment_line"})
+EMERGENCY_FIRST_KEYS = frozenset({"emergency.call_999", "emergency.treatment_line", "emergency.reminder"})
 
 
 def message(*keys: str) -> Message:
@@ -186,23 +186,6 @@ def sign_labels(signs: Iterable[str], minimum: Level) -> List[str]:
     return labels
 
 
-def escalation_detail(signs: List[str]) -> List[Message]:
-    """After the fixed 999 text: what the parent told us, and what to do now."""
-    labels = sign_labels(signs, Level.URGENT)
-    out: List[Message] = []
-    if labels:
-        out.append({"text": f"{text('signs_you_told_me')} {'; '.join(labels)}.", KEYS_FIELD: ["signs_you_told_me"]})
-    out.append(message("emergency.while_waiting"))
-    return out
-
-
-def urgent_reply(state: TriageState, first_time: bool) -> List[Message]:
-    out = [message("urgent.call_111")]
-    if first_time:
-        labels = sign_labels(state.signs, Level.URGENT)
-        if labels:
-            out.append({"text": f"{text('urgent_reasons')} {'; '.join(labels)}.", KEYS_FIELD: ["urgent_reasons"]})
-    return out
 
 
 def may_reassure(state: TriageState) -> bool:
@@ -213,16 +196,6 @@ def may_reassure(state: TriageState) -> bool:
     young = state.age_months < load_guidance().threshold("infant_band_max_months")
     return not young or state.temperature_c is not None or "temperature" in state.asked
 
-
-def advice_reply(state: TriageState, first_time: bool) -> List[Message]:
-    if may_reassure(state) and "reassured" not in state.asked:
-        return [
-            message("advice.well_child"),
-            message("home_care.drinks", "home_care.cooling", "home_care.check_night"),
-        ]
-    if first_time:
-        return [message("advice.screen_first")]
-    return [message("chat.acknowledge", "safety_line")]
 
 
 def suspicion_reply(sign: str) -> List[Message]:
@@ -239,23 +212,3 @@ def suspicion_reply(sign: str) -> List[Message]:
         {"text": guidance.text("suspect.lead", sign=described), KEYS_FIELD: ["suspect.lead", f"detector:{sign}"]},
         question_msg,
     ]
-
-
-def info_reply(intent: Optional[str]) -> List[Message]:
-    if intent in FILM_INTENTS:
-        return films(FILM_INTENTS[intent])
-    key = INFO_INTENTS.get(intent or "")
-    if key:
-        return [message(key, "safety_line")]
-    return []
-
-
-def closing_reply(level: Level) -> List[Message]:
-    """Thanks and goodbye: the level's reminder, then the safety net."""
-    if level >= Level.EMERGENCY:
-        return [emergency_first()]
-    if level == Level.URGENT:
-        return [message("urgent.call_111", "chat.goodbye")]
-    if level == Level.ADVICE:
-        return [message("safety_net", "chat.goodbye")]
-    return [message("chat.thanks", "safety_line")]

@@ -1,27 +1,73 @@
 """The socket.io channel (web widget): the same protocol as Rasa's, every turn guarded.
 
-Rasa 3.6's socket.io output passes a custom payload to emit() as keyword
-arguments, which fails for any payload without a `data` key (a film card), and
-the rest of that turn would be lost; here a custom payload is sent as the
-bot_uttered data itself.
+Two changes to Rasa 3.6's socket.io output:
+- a custom payload (a film or handover card) is sent as the bot_uttered data itself:
+  Rasa passes it to emit() as keyword arguments, which fails for any payload without a
+  `data` key, and the rest of that turn would be lost;
+- every bot_uttered carries the message's `guidance_keys` and `level`, so the widget
+  styles a message by what it is (an emergency, urgent advice), never by its wording.
 """
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.channels.guard import guarded
+from bot.replies import KEYS_FIELD
+from bot.safety.levels import Level
+
+LEVEL_FIELD = "level"
+LEVELS = frozenset(level.label for level in Level)
+
+
+def message_metadata(fields: Dict[str, Any]) -> Dict[str, Any]:
+    """The `guidance_keys` and `level` of a bot message, when present and well formed."""
+    metadata: Dict[str, Any] = {}
+    keys = fields.get(KEYS_FIELD)
+    if isinstance(keys, list):
+        metadata[KEYS_FIELD] = [str(key) for key in keys]
+    level = fields.get(LEVEL_FIELD)
+    if isinstance(level, str) and level in LEVELS:
+        metadata[LEVEL_FIELD] = level
+    return metadata
 
 
 class SafeSocketIOOutput(SocketIOOutput):
-    """Sends a custom payload (a film card) as bot_uttered's data."""
+    """Rasa's socket.io output with each message's metadata, and custom payloads as data."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        metadata = message_metadata(kwargs)
+        for part in text.strip().split("\n\n"):
+            await self._send_message(recipient_id, {"text": part, **metadata})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        metadata = message_metadata(kwargs)
+        parts = text.strip().split("\n\n")
+        quick_replies = [
+            {"content_type": "text", "title": button["title"], "payload": button["payload"]} for button in buttons
+        ]
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await self._send_message(
+                recipient_id, {"text": part, "quick_replies": quick_replies if last else [], **metadata}
+            )
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        # kwargs holds the message's other fields, `buttons` among them (None here)
+        kwargs.pop("buttons", None)
+        await self.send_text_with_buttons(recipient_id, text, quick_replies, **kwargs)
 
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
-        await self._send_message(recipient_id, json_message)
+        # The card's own keys and level win; the message's fill in what the card lacks.
+        await self._send_message(recipient_id, {**message_metadata(kwargs), **json_message})
 
 
 def _with_safe_output(

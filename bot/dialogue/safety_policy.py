@@ -38,10 +38,15 @@ logger = logging.getLogger(__name__)
 UTTER_EMERGENCY = "utter_emergency"
 # Low immunity with a fever and no other emergency sign: the hospital's 24-hour line first.
 UTTER_TREATMENT_LINE = "utter_emergency_treatment_line"
-EMERGENCY_UTTERANCES = (UTTER_EMERGENCY, UTTER_TREATMENT_LINE)
+# Every later emergency turn leads with the short reminder (999 first, never the long text again).
+UTTER_REMINDER = "utter_emergency_reminder"
+EMERGENCY_UTTERANCES = (UTTER_EMERGENCY, UTTER_TREATMENT_LINE, UTTER_REMINDER)
 TREATMENT_LINE_SIGNS = {"immunosuppressed_unwell"}
 ACTION_ESCALATE = "action_escalate"
 ACTION_TRIAGE = "action_triage"
+# The one reply composer (bot.composer); the older action names are the same action.
+ACTION_REPLY = "action_reply"
+COMPOSER_ACTIONS = {ACTION_REPLY, ACTION_TRIAGE, ACTION_ESCALATE, "action_fallback", "action_safety_net", "action_films"}
 SAFETY_KEY = "safety"
 
 
@@ -113,14 +118,16 @@ def assessment_events(tracker: DialogueStateTracker, text: str) -> tuple:
 
 def emergency_utterance(tracker: DialogueStateTracker, assessment: Assessment) -> str:
     """The fixed first text: the treatment line when low immunity with a fever is the only
-    emergency sign, else the 999 text; a later turn repeats the one the conversation had."""
+    emergency sign, else the 999 text; every later turn the short 999 reminder."""
     used = last_emergency_utterance(tracker)
     current = {f.sign for f in assessment.findings if f.level >= Level.EMERGENCY}
-    if current:
-        if current <= TREATMENT_LINE_SIGNS and used in (None, UTTER_TREATMENT_LINE):
-            return UTTER_TREATMENT_LINE
-        return UTTER_EMERGENCY
-    return used or UTTER_EMERGENCY
+    if used == UTTER_TREATMENT_LINE and current and not current <= TREATMENT_LINE_SIGNS:
+        return UTTER_EMERGENCY  # a new emergency sign after the treatment line: the 999 text once
+    if used is not None:
+        return UTTER_REMINDER
+    if current and current <= TREATMENT_LINE_SIGNS:
+        return UTTER_TREATMENT_LINE
+    return UTTER_EMERGENCY
 
 
 def last_emergency_utterance(tracker: DialogueStateTracker) -> Optional[str]:
@@ -183,16 +190,12 @@ class SafetyPolicy(Policy):
                 return self._abstain(domain)
             if level == Level.EMERGENCY:
                 return self._predict(domain, emergency_utterance(tracker, assessment), events)
-            if assessment.level == Level.URGENT or assessment.answers_question or suspected_sign(tracker):
-                # Urgent messages, and answers to the bot's own questions, are triaged
-                # whatever intent the model guessed.
-                return self._predict(domain, ACTION_TRIAGE, events)
-            return self._abstain(domain, events)
+            # Every other turn is composed in one place, whatever intent the model guessed
+            # (the rules name the same action, for when this policy cannot run).
+            return self._predict(domain, ACTION_REPLY, events)
         if len(done) == 1 and done[0] in EMERGENCY_UTTERANCES:
             return self._predict(domain, ACTION_ESCALATE)
-        if done and done[0] in EMERGENCY_UTTERANCES and done[-1] == ACTION_ESCALATE:
-            return self._predict(domain, ACTION_LISTEN_NAME)
-        if done == [ACTION_TRIAGE]:
+        if done and done[-1] in COMPOSER_ACTIONS:
             return self._predict(domain, ACTION_LISTEN_NAME)
         return self._abstain(domain)
 

@@ -16,6 +16,10 @@ SCREENED = "screened"
 RISK_FACTORS = "risk_factors"  # higher-risk groups the conversation mentioned (NICE NG51)
 SUSPECTED_SIGN = "suspected_sign"
 TOPICS = "topics"  # words of earlier turns that later short answers lean on (rash, cut ...)  # what the learned detector suspected, when the engine found nothing
+SAID = "said"  # signatures (guidance keys) of the messages already sent: no long repeats
+ABOUT = "about"  # who the conversation is about: child, self (the adult typing) or other
+MEDICINES_GIVEN = "medicines_given"  # what the parent said was given, in their words
+TEMPERATURE_AT = "temperature_at"  # when the parent told us the temperature (HH:MM)
 
 CONTEXT_SLOTS = {
     "age_months": AGE_MONTHS,

@@ -46,7 +46,7 @@ SLANG: Dict[str, str] = {
     "breth": "breath", "brefing": "breathing", "breathng": "breathing", "breating": "breathing",
     "flopey": "floppy", "sleapy": "sleepy", "slepy": "sleepy", "drowsey": "drowsy",
     "kemo": "chemo", "keemo": "chemo", "pred": "prednisolone", "steriods": "steroids",
-    "rashh": "rash", "raash": "rash", "spotz": "spots", "fitt": "fit",
+    "rite": "right", "rong": "wrong", "rashh": "rash", "raash": "rash", "spotz": "spots", "fitt": "fit",
 }  # fmt: skip
 
 # Verbal negation: what the pattern token `not` stands for.

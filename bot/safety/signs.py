@@ -70,7 +70,14 @@ PRESSURE_COLOURS = frozenset("white pale paler whiter lighter".split())
 BLANCHING_WORDS = frozenset("fade fades faded fading disappear disappears disappeared blanch blanches blanched".split())
 # "if my daughter goes floppy, what should I do": a change that has not happened (yet)
 CHANGE_VERBS = frozenset("gets goes starts turns becomes develops got went started turned became developed".split())
-HOW_TO_CHECK = re.compile(r"\bhow\s+(?:do|would|can|will|should)\s+(?:i|you|we)\s+(?:know|tell|check|spot|see)\b")
+HOW_TO_CHECK = re.compile(
+    r"\bhow\s+(?:do|would|can|will|should|could|does|do\s+you)\s+(?:i|you|we|one|anyone)\s+(?:\w+\s+)?(?:know|tell|check|spot|see|recognise|recognize|notice)\b"
+)
+# Words before a question that do not change it ("also what does mottled mean", "oh and is it ...").
+QUESTION_LEAD_IN = frozenset("also oh and so ok okay um erm but hi hey quick question q sorry right well then".split())
+# "what temp would be worrying for him": a question about a threshold, not a report
+WOULD_QUESTION = re.compile(r"^\s*(?:what|which|when|how|at\s+what)\b.*\bwould\s+(?:be|count|make|mean)\b")
+PRESENT_NOW = re.compile(r"\b(?:like\s+this|right\s+now|at\s+the\s+moment|now|currently|at\s+the\s+minute)\b")
 # A child who wakes easily or perks up is not "very sleepy" (NICE NG143 green: stays awake or wakes quickly).
 WAKES_EASILY = re.compile(
     r"\b(?:perk|perks|perked|perking)\s+(?:right\s+|straight\s+|back\s+)?up\b|\bwakes?\s+(?:up\s+)?(?:easily|quickly|straight\s+away|fine|no\s+problem)\b"
@@ -384,7 +391,10 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
             is_conditional = words[i] in CONDITIONAL or (
                 words[i] == "in" and i + 1 < len(words) and words[i + 1] == "case"
             )
-            if not is_conditional or set(words[max(indices[0], i - 2) : i]) & WHETHER_VERBS:
+            if not is_conditional:
+                continue
+            asking_how = bool(HOW_TO_CHECK.search(" " + " ".join(words[indices[0] : i]) + " "))
+            if set(words[max(indices[0], i - 2) : i]) & WHETHER_VERBS and not asking_how:
                 continue
             end = i
             while end <= indices[-1] and words[end] not in {",", ";"}:
@@ -394,7 +404,12 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
             if not (POSSESSIVE & set(words[i:end])) or has_future or changes:
                 marked.update(range(i, end))
         # general questions about children in general
-        first = sent_words[0] if sent_words else ""
+        lead = 0
+        while lead < len(sent_words) - 1 and sent_words[lead] in QUESTION_LEAD_IN | {","}:
+            lead += 1
+        first = sent_words[lead] if sent_words else ""
+        if WOULD_QUESTION.search(" ".join(sent_words[lead:])) and not PRESENT_NOW.search(text):
+            marked.update(indices)
         # "is making a grunting noise every breath": a texted statement, not a question, unless it asks
         asks = (
             first in WH_WORDS

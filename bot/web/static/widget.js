@@ -10,6 +10,7 @@
  *
  * Safety rules kept here:
  * - message data is only ever put on the page with textContent, never as markup;
+ * - a message is styled by the level the bot tags it with, never by its wording;
  * - the 999 / 111 call bar is always on screen, whatever the connection does;
  * - when the connection drops (or no reply comes), the parent is told to call
  *   999 or 111 if worried, while the widget reconnects by itself.
@@ -21,6 +22,9 @@
   var STORAGE_PREFIX = "sepsis-chat:v1:";
   var MAX_STORED_MESSAGES = 300;
   var NO_REPLY_MS = 30000;
+  // What a bot message expresses, as the bot tags it (`level` in each bot_uttered).
+  var LEVELS = ["emergency", "urgent", "advice", "info", "none"];
+  var COPIED_MS = 5000;
   // The same fixed line as `safety_line` in bot/guidance/guidance.yml (a test keeps them equal).
   var SAFETY_LINE = "If you are worried about a child right now: in an emergency call 999, otherwise call NHS 111.";
   // The same text as `chat.greet` in bot/guidance/guidance.yml (a test keeps them equal).
@@ -42,6 +46,12 @@
     emergency: "Emergency",
     emergencyCall: "Call 999 now",
     emergencyAnnounce: "Emergency. ",
+    urgent: "Urgent advice",
+    handover: "Details to give",
+    copy: "Copy",
+    copied: "Copied",
+    copyFailed: "Could not copy. The details are selected: copy them from your device's menu.",
+    share: "Share",
     film: "NHS film",
     watch: "Watch the film",
     newTab: " (opens in a new tab)",
@@ -93,8 +103,9 @@
     }
   }
 
-  function isEmergency(text) {
-    return /^\s*Call 999/.test(text);
+  // Only a level the bot sent counts; a message without one is a plain message.
+  function levelFrom(value) {
+    return typeof value === "string" && LEVELS.indexOf(value) >= 0 ? value : "none";
   }
 
   function externalLink(href, text, className) {
@@ -135,8 +146,14 @@
       });
   }
 
+  // A card comes as the bot_uttered data itself, or as its `custom` field.
+  function cardOf(data, type) {
+    if (data.type === type) return data;
+    return data.custom && typeof data.custom === "object" && data.custom.type === type ? data.custom : null;
+  }
+
   function filmFrom(data) {
-    var card = data.type === "film_card" ? data : data.custom && data.custom.type === "film_card" ? data.custom : null;
+    var card = cardOf(data, "film_card");
     if (!card || typeof card.title !== "string") return null;
     return {
       title: card.title,
@@ -144,6 +161,16 @@
       url: safeHttpUrl(card.url),
       text: typeof card.text === "string" ? card.text : "",
     };
+  }
+
+  function handoverFrom(data) {
+    var card = cardOf(data, "handover_card");
+    if (!card || typeof card.title !== "string" || !Array.isArray(card.lines)) return null;
+    var lines = card.lines.filter(function (line) {
+      return typeof line === "string" && line.trim();
+    });
+    var text = typeof card.text === "string" && card.text.trim() ? card.text : [card.title].concat(lines).join("\n");
+    return { title: card.title, lines: lines, text: text, level: levelFrom(card.level || data.level) };
   }
 
   // --- the transcript kept on this device -------------------------------------
@@ -335,13 +362,21 @@
       mine.appendChild(el("p", "sc-text", entry.text));
       return mine;
     }
+    var level = levelFrom(entry.level);
     if (entry.film) return this.filmNode(entry.film);
-    var emergency = isEmergency(entry.text);
-    var node = el("div", emergency ? "sc-msg sc-bot sc-emergency" : "sc-msg sc-bot");
+    if (entry.handover) return this.handoverNode(entry.handover, entry.text, level);
+    var node = el("div", "sc-msg sc-bot");
+    node.setAttribute("data-level", level);
     node.appendChild(srOnly(TEXT.assistant));
-    if (emergency) node.appendChild(el("p", "sc-emergency-label", TEXT.emergency));
+    if (level === "emergency") {
+      node.classList.add("sc-emergency");
+      node.appendChild(el("p", "sc-emergency-label", TEXT.emergency));
+    } else if (level === "urgent") {
+      node.classList.add("sc-urgent");
+      node.appendChild(el("p", "sc-urgent-label", TEXT.urgent));
+    }
     node.appendChild(textWithLinks(entry.text));
-    if (emergency) {
+    if (level === "emergency") {
       var call = el("a", "sc-emergency-call", TEXT.emergencyCall);
       call.href = "tel:999";
       node.appendChild(call);
@@ -360,42 +395,141 @@
     return node;
   };
 
+  // The details a parent reads out (or sends) to 999, 111 or a GP: a list, with Copy and Share.
+  Widget.prototype.handoverNode = function (card, text, level) {
+    var self = this;
+    var node = el("div", "sc-msg sc-bot sc-handover");
+    node.setAttribute("data-level", level);
+    if (level === "emergency" || level === "urgent") node.classList.add("sc-handover-" + level);
+    node.appendChild(srOnly(TEXT.assistant));
+    node.appendChild(el("p", "sc-handover-title", card.title));
+    var list = el("ul", "sc-handover-lines");
+    card.lines.forEach(function (line) {
+      list.appendChild(el("li", null, line));
+    });
+    node.appendChild(list);
+    var actions = el("div", "sc-handover-actions");
+    var copy = el("button", "sc-action", TEXT.copy);
+    copy.type = "button";
+    copy.setAttribute("aria-label", TEXT.copy + ": " + card.title);
+    var done = el("span", "sc-copied");
+    copy.addEventListener("click", function () {
+      self.copyCard(text, list, done);
+    });
+    actions.appendChild(copy);
+    if (typeof window.navigator.share === "function") {
+      var share = el("button", "sc-action", TEXT.share);
+      share.type = "button";
+      share.setAttribute("aria-label", TEXT.share + ": " + card.title);
+      share.addEventListener("click", function () {
+        window.navigator.share({ title: card.title, text: text }).catch(function () {
+          /* the parent closed the share sheet */
+        });
+      });
+      actions.appendChild(share);
+    }
+    actions.appendChild(done);
+    node.appendChild(actions);
+    return node;
+  };
+
+  Widget.prototype.copyCard = function (text, list, done) {
+    var self = this;
+    function tell(outcome) {
+      done.textContent = outcome;
+      announce(self.status, outcome);
+      window.clearTimeout(self.copiedTimer);
+      if (outcome !== TEXT.copied) return;
+      self.copiedTimer = window.setTimeout(function () {
+        done.textContent = "";
+      }, COPIED_MS);
+    }
+    var clipboard = window.navigator.clipboard;
+    var copying = clipboard && clipboard.writeText ? clipboard.writeText(text) : Promise.reject();
+    copying.then(
+      function () {
+        tell(TEXT.copied);
+      },
+      function () {
+        if (copyWithSelection(text)) {
+          tell(TEXT.copied);
+          return;
+        }
+        // Last resort: select the details, so that the device's own Copy can take them.
+        window.getSelection().selectAllChildren(list);
+        tell(TEXT.copyFailed);
+      }
+    );
+  };
+
+  // Where the Clipboard API is missing or refused (an old browser, a page without https).
+  function copyWithSelection(text) {
+    var focused = document.activeElement;
+    var area = el("textarea", "sc-sr-only");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.setAttribute("aria-hidden", "true");
+    area.tabIndex = -1;
+    document.body.appendChild(area);
+    area.select();
+    var copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch (error) {
+      copied = false;
+    }
+    document.body.removeChild(area);
+    if (focused && focused.focus) focused.focus();
+    return copied;
+  }
+
   Widget.prototype.add = function (entry) {
     var node = this.messageNode(entry);
-    if (!node) return;
+    if (!node) return null;
     this.state.messages.push(entry);
     this.store.save(this.state);
     this.log.appendChild(node);
     if (entry.from === "user") {
       this.turnStart = null;
       this.scrollToEnd();
-      return;
+    } else if (!this.turnStart) {
+      this.turnStart = node;
     }
-    if (!this.turnStart) this.turnStart = node;
-    this.scrollToTurnStart();
+    return node;
   };
 
-  // A reply can be several messages; its first one (the 999 text, in an emergency) must not be
-  // pushed out of sight by the ones after it, so the log shows the reply from its start.
-  Widget.prototype.scrollToTurnStart = function () {
-    var top = this.turnStart.offsetTop - 12; // the log is the offsetParent (position: relative)
-    this.log.scrollTop = Math.min(top, this.log.scrollHeight - this.log.clientHeight);
-  };
-
-  // A film arrives as its plain-text summary and then as a card: the card replaces the text.
-  Widget.prototype.addFilm = function (film) {
+  // A card arrives after its plain-text summary (when both are sent): the card replaces the text.
+  Widget.prototype.addCard = function (entry) {
     var messages = this.state.messages;
     var last = messages[messages.length - 1];
-    if (last && last.from === "bot" && !last.film && film.text && last.text === film.text) {
+    if (last && last.from === "bot" && !last.film && !last.handover && last.text === entry.text) {
       messages.pop();
       if (this.turnStart === this.log.lastChild) this.turnStart = null;
       this.log.removeChild(this.log.lastChild);
     }
-    this.add({ from: "bot", text: film.text || film.title, film: film });
+    this.add(entry);
   };
 
   Widget.prototype.scrollToEnd = function () {
     this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  // A reply can be several messages; its first one (the 999 text, in an emergency) must not be
+  // pushed out of sight by the ones after it. The log shows the reply from its start, and the
+  // page scrolls so that the start is on screen, with as much of the widget below it as fits
+  // (the quick replies and the message box), above the fixed call bar.
+  Widget.prototype.keepReplyInView = function () {
+    var start = this.turnStart;
+    if (!start) return;
+    var top = start.offsetTop - 12; // the log is the offsetParent (position: relative)
+    this.log.scrollTop = Math.min(top, this.log.scrollHeight - this.log.clientHeight);
+    var margin = 8;
+    var screenBottom = window.innerHeight - this.callBar.getBoundingClientRect().height;
+    var startTop = start.getBoundingClientRect().top;
+    var widgetBottom = this.root.getBoundingClientRect().bottom;
+    var scrollBy = Math.min(Math.max(widgetBottom - screenBottom, 0), startTop - margin);
+    if (startTop - scrollBy > screenBottom - 3 * margin) scrollBy = startTop - margin;
+    if (Math.abs(scrollBy) >= 1) window.scrollBy(0, scrollBy);
   };
 
   Widget.prototype.showReplies = function (buttons) {
@@ -466,18 +600,32 @@
     window.clearTimeout(this.noReplyTimer);
     this.typing.hidden = true;
     if (this.notice === "noReply") this.hideNotice();
+    var entry = this.entryFrom(data);
+    if (!entry) return;
+    if (entry.film || entry.handover) this.addCard(entry);
+    else this.add(entry);
+    if (!entry.film) this.showReplies(entry.buttons || []);
+    this.keepReplyInView();
+    if (entry.level === "emergency") announce(this.assertive, TEXT.emergencyAnnounce + entry.text);
+  };
+
+  // What is kept of a bot_uttered (and stored on this device): text, level, buttons, card.
+  Widget.prototype.entryFrom = function (data) {
     var film = filmFrom(data);
-    if (film) {
-      this.addFilm(film);
-      return;
+    if (film) return { from: "bot", text: film.text || film.title, film: film };
+    var handover = handoverFrom(data);
+    var entry;
+    if (handover) {
+      entry = { from: "bot", text: handover.text, handover: { title: handover.title, lines: handover.lines } };
+      entry.level = handover.level;
+    } else {
+      if (typeof data.text !== "string" || !data.text.trim()) return null;
+      entry = { from: "bot", text: data.text, level: levelFrom(data.level) };
+      var buttons = cleanButtons(data.quick_replies || data.buttons);
+      if (buttons.length) entry.buttons = buttons;
     }
-    if (typeof data.text !== "string" || !data.text.trim()) return;
-    var buttons = cleanButtons(data.quick_replies || data.buttons);
-    var entry = { from: "bot", text: data.text };
-    if (buttons.length) entry.buttons = buttons;
-    this.add(entry);
-    this.showReplies(buttons);
-    if (isEmergency(data.text)) announce(this.assertive, TEXT.emergencyAnnounce + data.text);
+    if (entry.level === "none") delete entry.level;
+    return entry;
   };
 
   // Clear, then fill: a live region announces a change, even to the same words as before.
