@@ -73,13 +73,20 @@ def slots_set_this_turn(tracker: Tracker) -> List[str]:
 def turn_from_tracker(tracker: Tracker) -> Turn:
     message = tracker.latest_message or {}
     safety = message.get("safety") if isinstance(message.get("safety"), dict) else {}
-    intent = (message.get("intent") or {})
+    intent = message.get("intent") or {}
     overridden = message.get("overridden_intent") or {}
     name = overridden.get("name") or intent.get("name")
     confidence = float((overridden or intent).get("confidence") or 0)
     changed = slots_set_this_turn(tracker)
-    new_facts = [fact for fact, key in (("age", slots.AGE_MONTHS), ("temperature", slots.TEMPERATURE_C),
-                                        ("fever_days", slots.FEVER_DAYS)) if key in changed]
+    new_facts = [
+        fact
+        for fact, key in (
+            ("age", slots.AGE_MONTHS),
+            ("temperature", slots.TEMPERATURE_C),
+            ("fever_days", slots.FEVER_DAYS),
+        )
+        if key in changed
+    ]
     text = str(message.get("text") or "")
     age = tracker.get_slot(slots.AGE_MONTHS)
     about = person.about_now(text, age, tracker.get_slot(slots.ABOUT))
@@ -113,6 +120,7 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         temperature_at=temperature_at,
         emergency_sent=emergency_sent_this_turn(tracker),
         answers_question=bool(safety.get("answers_question")),
+        films_shown=list(tracker.get_slot(slots.FILMS_SHOWN) or []),
     )
 
 
@@ -124,7 +132,7 @@ def composed_events(result: Composed, turn: Turn) -> List[Dict[str, Any]]:
         SlotSet(slots.ABOUT, result.about),
         SlotSet(slots.MEDICINES_GIVEN, result.medicines_given),
         SlotSet(slots.TEMPERATURE_AT, turn.temperature_at),
-    ]
+    ] + ([SlotSet(slots.FILMS_SHOWN, sorted(set(turn.films_shown) | set(result.films)))] if result.films else [])
 
 
 def send(dispatcher: CollectingDispatcher, messages: List[Message]) -> None:

@@ -19,7 +19,7 @@ _QUESTION_START = re.compile(
 )
 _QUESTION_ANYWHERE = re.compile(
     r"\b(?:what|how|when|where|which|why|should\s+(?:she|he|they|it)|is\s+(?:it|that|this|she|he)\s+(?:ok|okay|normal|bad|safe|right|fine|alright|serious|worrying)|"
-    r"do\s+(?:i|we)\s+(?:still|really|need)|is\s+ok|are\s+you\s+sure|"
+    r"do\s+(?:i|we)\s+(?:still|really|need)|is\s+ok|are\s+you\s+sure|is\s+(?:that|this|it)\s+(?:the|right|correct|wrong|enough)|"
     r"should\s+i|shall\s+i|can\s+i|could\s+i|do\s+i|do\s+we|should\s+we|can\s+we|is\s+it\s+(?:ok|okay|safe|normal|fine|alright|bad)|"
     r"wondering|not\s+sure\s+(?:if|whether|what|how|when)|any\s+(?:advice|tips|idea)|tell\s+me|advice\s+(?:on|about)|"
     r"what\s+(?:do|should|can)\s+i|how\s+(?:do|should|can|long|much|often)|is\s+(?:that|this|it)\s+(?:a|high|normal|ok|bad|too)|"
@@ -28,14 +28,64 @@ _QUESTION_ANYWHERE = re.compile(
 
 
 TEXTING = {
-    "wot": "what", "wat": "what", "wht": "what", "wt": "what", "shud": "should", "shld": "should", "shd": "should",
-    "cud": "could", "cn": "can", "u": "you", "ur": "your", "r": "are", "n": "and", "wen": "when", "hw": "how",
-    "wiv": "with", "ov": "of", "av": "have", "ave": "have", "gonna": "going to", "wanna": "want to", "dunno": "do not know",
-    "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "2day": "today", "2nite": "tonight", "nite": "night",
-    "pls": "please", "plz": "please", "coz": "because", "cos": "because", "bc": "because", "abt": "about",
-    "de": "do", "dee": "do", "a": "a", "mam": "mum", "mom": "mum", "ma": "mum", "hes": "he is", "shes": "she is",
-    "theyre": "they are", "im": "i am", "ive": "i have", "its": "it is", "whats": "what is", "thats": "that is",
-    "dont": "do not", "doesnt": "does not", "didnt": "did not", "wont": "will not", "cant": "can not", "isnt": "is not",
+    "wot": "what",
+    "wat": "what",
+    "wht": "what",
+    "wt": "what",
+    "shud": "should",
+    "shld": "should",
+    "shd": "should",
+    "cud": "could",
+    "cn": "can",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "n": "and",
+    "wen": "when",
+    "hw": "how",
+    "wiv": "with",
+    "ov": "of",
+    "av": "have",
+    "ave": "have",
+    "gonna": "going to",
+    "wanna": "want to",
+    "dunno": "do not know",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "2moro": "tomorrow",
+    "2day": "today",
+    "2nite": "tonight",
+    "nite": "night",
+    "pls": "please",
+    "plz": "please",
+    "coz": "because",
+    "cos": "because",
+    "bc": "because",
+    "abt": "about",
+    "de": "do",
+    "dee": "do",
+    "a": "a",
+    "mam": "mum",
+    "mom": "mum",
+    "ma": "mum",
+    "hes": "he is",
+    "shes": "she is",
+    "theyre": "they are",
+    "im": "i am",
+    "ive": "i have",
+    "its": "it is",
+    "whats": "what is",
+    "wats": "what is",
+    "wots": "what is",
+    "hows": "how is",
+    "wheres": "where is",
+    "thats": "that is",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "wont": "will not",
+    "cant": "can not",
+    "isnt": "is not",
 }
 
 
@@ -55,105 +105,216 @@ _FAMILY = r"(?:(?:his|her|my|our|their|the)\s+)?(?:mum|mam|mom|mother|dad|da|fat
 
 # Topic: (pattern, needs a question). Checked in this order; the first match wins.
 TOPICS: List[tuple] = [
+    (
+        "while_waiting",
+        re.compile(
+            r"\bwhile\s+(?:we|i)\s+(?:wait|are\s+waiting)\b|\bwait(?:ing)?\s+for\s+(?:the\s+|an\s+)?(?:ambulance|paramedics?|help|them\s+to\s+(?:come|arrive))\b|"
+            r"\b(?:till|until|before)\s+(?:the\s+)?(?:ambulance|paramedics?)\s+(?:come|comes|get|gets|arrive|arrives)\b"
+        ),
+        False,
+    ),
+    (
+        "sent_home_worse",
+        re.compile(
+            r"\b(?:sent|discharged)\s+(?:us\s+|him\s+|her\s+|them\s+|me\s+)?(?:home|away)\b|"
+            r"\b(?:go|going|take\s+\w+)\s+back\s+to\s+(?:the\s+)?(?:gp|doctor|a&e|hospital|same)"
+        ),
+        False,
+    ),
+    ("contagious", re.compile(r"\b(?:contagious|catching|infectious)\b|\bcatch\s+(?:it|sepsis|this)\b"), False),
+    (
+        "fever_by_age",
+        re.compile(r"\bis\s+(?:that|this|it)\s+(?:a\s+)?(?:fever|high|normal|too\s+high|a\s+high\s+temp\w*)\b"),
+        True,
+    ),
+    (
+        "signs",
+        re.compile(
+            r"\b(?:what|which)\s+(?:signs?|symptoms?|changes?)\b|\b(?:look|watch)\s+out\s+for\b|\bwatch\s+for\b"
+        ),
+        True,
+    ),
     ("signs", re.compile(r"\b(?:bad|good|worrying|serious|dangerous|warning|red\s+flag)\s+sign\b"), True),
-    ("handover", re.compile(
-        r"\bwhat\s+(?:do|should|shall|will|would)\s+i\s+(?:tell|say\s+to|say)\b|\bwhat\s+(?:will|do)\s+they\s+(?:ask|need\s+to\s+know)\b|\bsummary\b|\bwhat\s+info\w*\s+(?:do|will)\s+they\b"
-    ), True),
-    ("dont_delay", re.compile(
-        r"\b(?:wait|leave\s+it|hold\s+off)\s+(?:till|until|til|for|and\s+see|to\s+see|a\s+bit|a\s+while|overnight)\b|see\s+how\s+(?:she|he|they|it|things)\b|"
-        r"\bwait\s+and\s+see\b|\bsee\s+if\s+(?:she|he|they|it)\s+(?:perks|picks|gets|improves|settles|comes|is|seems|bucks)|"
-        r"\b(?:ring|call|phone|text|ask|tell|wait\s+for|speak\s+to|message|trying|try)\s+" + _FAMILY + r"|"
-        r"\b(?:can|should|could|shall)\s+(?:i|we)\s+(?:just\s+)?wait\b|\bok\s+to\s+wait\b|\b(?:morning|tomorrow)\b.*\b(?:gp|doctor|surgery)\b|"
-        r"\b(?:gp|doctor|surgery)\b.*\b(?:morning|tomorrow|when\s+(?:they|it)\s+open)|first\s+thing\s+(?:in\s+the\s+)?(?:morning|tomorrow)|"
-        r"\bdo\s+(?:i|we)\s+(?:still|really)\s+(?:need|have)\s+to\b|\b(?:really|still)\s+need\s+to\s+(?:ring|call|phone|go)\b|"
-        r"\bfor\s+nothing\b|\bwasting\s+(?:their|your|the)\s+time\b|\b(?:over|till|until)\s*night\b|\bovernight\b"
-    ), False),
-    ("travel_to_ae", re.compile(
-        r"\b(?:drive|driving|take|taking|bring|bringing)\s+(?:him|her|them|myself|us|me|the\s+baby|my\s+\w+)\s*(?:in|to|down|up|there|myself|ourselves)?\b.*\b(?:a&e|a\s*and\s*e|hospital|ae)\b|"
-        r"\b(?:a&e|hospital)\b.*\b(?:drive|driving|taxi|uber|bus|car)\b|\b(?:taxi|uber)\b|\bwait\s+for\s+(?:the\s+|an\s+)?ambulance\b|"
-        r"\b(?:or|vs|versus)\s+(?:an\s+|the\s+)?ambulance\b|\bambulance\s+or\b|\bdrive\s+(?:him|her|them|myself|us|her\s+in|him\s+in)\b|"
-        r"\b(?:go|take|bring|drive)\s+(?:\w+\s+)?(?:self|ourself|ourselves|myself|in\s+the\s+car|by\s+car)\b|\b(?:have|got|has)\s+(?:a\s+|the\s+)?car\b|\bin\s+the\s+car\b"
-    ), True),
-    ("fit_first_aid", re.compile(
-        r"\b(?:fit|fits|fitting|seizure|seizures|seizing|convulsion|convulsions|convulsing|febrile\s+convulsion|shaking|jerking|jerkin|twitching|stiff)\b"
-    ), True),
-    ("medicines", re.compile(
-        r"\b(?:calpol|paracetamol|paracetemol|paracetomol|ibuprofen|ibuprofin|nurofen|calprofen|medicine|medicines|meds|medication|"
-        r"calpal|antipyretic|dose|doses|dosage|suppository|aspirin|tylenol|motrin|calpol\w*|nurofen\w*|painkillers?|pain\s+relief)\b|"
-        r"\bgive\s+(?:her|him|them|the\s+baby)\s+(?:anything|something)?\s*for\b|\bfor\s+the\s+(?:pain|temp|temperature|fever)\b"
-    ), True),
-    ("take_temperature", re.compile(
-        r"\b(?:take|taking|check|checking|measure|measuring|read|reading|use|using|get|getting)\s+(?:(?:his|her|their|my|the|a|baby'?s|babys)\s+)?(?:\w+\s+)?(?:temp|temperature|temps)\b|"
-        r"\bthermometers?\b|\b(?:armpit|underarm|under\s+(?:the|her|his|their)\s+arm|forehead|strip|strips|ear|rectal|tympanic)\b|"
-        r"\b(?:take|taking|check|do|doing)\s+it\s+(?:properly|right|correctly)|\bright\s+way\s+to\s+(?:do|take|check)"
-    ), True),
-    ("fever_duration", re.compile(
-        r"\bhow\s+long\b.*\b(?:fever|temp|temperature|last|lasts|go\s+on|going\s+to|gonna|take|until|till|before)\b|"
-        r"\bwhen\s+(?:will|does|should|do)\b.*\b(?:fever|temp|temperature)\b.*\b(?:go|break|come\s+down|stop|settle|pass|end)\b|"
-        r"\b(?:fever|temp|temperature)\b.*\bhow\s+many\s+days\b|\b(?:fever|temp|temperature)\b.*\b(?:so|this|too)\s+long\b|"
-        r"\b(?:long|so\s+long)\b.*\b(?:fever|temp|temperature)\b|\bnormal\b.*\b(?:fever|temp|temperature)\b.*\b(?:long|still|days)\b"
-    ), True),
-    ("bath_clothing", re.compile(
-        r"\b(?:bath|baths|bathe|shower|sponge|sponging|flannel|tepid|lukewarm|cool\s+water|cold\s+water|fan|fans|blanket|blankets|"
-        r"clothes|clothing|dress|dressed|undress|strip|vest|duvet|wrap|wrapped|bundle|bundled|layers|sleepsuit|onesie|compress|ice)\b"
-    ), True),
-    ("bath_clothing", re.compile(
-        r"\b(?:wrap|wrapped|wrapping|bundle|bundled|duvet|sweat\s+it\s+out|cold\s+bath|cool\s+bath|sponge|sponging|tepid|layer|layers)\b"
-    ), False),
+    (
+        "handover",
+        re.compile(
+            r"\bwhat\s+(?:do|should|shall|will|would)\s+i\s+(?:tell|say\s+to|say)\s+(?:to\s+)?(?:them|999|111|the\s+(?:paramedics?|ambulance|crew|doctors?|nurses?|call\s+handler|operator|hospital))\b|\bwhat\s+(?:will|do)\s+they\s+(?:ask|need\s+to\s+know)\b|\bsummary\b|\bwhat\s+info\w*\s+(?:do|will)\s+they\b"
+        ),
+        True,
+    ),
+    (
+        "dont_delay",
+        re.compile(
+            r"\b(?:wait|leave\s+it|hold\s+off)\s+(?:till|until|til|for|and\s+see|to\s+see|a\s+bit|a\s+while|overnight)\b|see\s+how\s+(?:she|he|they|it|things)\b|"
+            r"\bwait\s+and\s+see\b|\bsee\s+if\s+(?:she|he|they|it)\s+(?:perks|picks|gets|improves|settles|comes|is|seems|bucks)|"
+            r"\b(?:ring|call|phone|text|ask|tell|wait\s+for|speak\s+to|message|trying|try)\s+" + _FAMILY + r"|"
+            r"\b(?:can|should|could|shall)\s+(?:i|we)\s+(?:just\s+)?wait\b|\bok\s+to\s+wait\b|\b(?:morning|tomorrow)\b.*\b(?:gp|doctor|surgery)\b|"
+            r"\b(?:gp|doctor|surgery)\b.*\b(?:morning|tomorrow|when\s+(?:they|it)\s+open)|first\s+thing\s+(?:in\s+the\s+)?(?:morning|tomorrow)|"
+            r"\bdo\s+(?:i|we)\s+(?:still|really)\s+(?:need|have)\s+to\b|\b(?:really|still)\s+need\s+to\s+(?:ring|call|phone|go)\b|"
+            r"\bfor\s+nothing\b|\bwasting\s+(?:their|your|the)\s+time\b|\b(?:over|till|until)\s*night\b|\bovernight\b"
+        ),
+        False,
+    ),
+    (
+        "travel_to_ae",
+        re.compile(
+            r"\b(?:drive|driving|take|taking|bring|bringing)\s+(?:him|her|them|myself|us|me|the\s+baby|my\s+\w+)\s*(?:in|to|down|up|there|myself|ourselves)?\b.*\b(?:a&e|a\s*and\s*e|hospital|ae)\b|"
+            r"\b(?:a&e|hospital)\b.*\b(?:drive|driving|taxi|uber|bus|car)\b|\b(?:taxi|uber)\b|\bwait\s+for\s+(?:the\s+|an\s+)?ambulance\b|"
+            r"\b(?:or|vs|versus)\s+(?:an\s+|the\s+)?ambulance\b|\bambulance\s+or\b|\bdrive\s+(?:him|her|them|myself|us|her\s+in|him\s+in)\b|"
+            r"\b(?:go|take|bring|drive)\s+(?:\w+\s+)?(?:self|ourself|ourselves|myself|in\s+the\s+car|by\s+car)\b|\b(?:have|got|has)\s+(?:a\s+|the\s+)?car\b|\bin\s+the\s+car\b"
+        ),
+        True,
+    ),
+    (
+        "fit_first_aid",
+        re.compile(
+            r"\b(?:fit|fits|fitting|seizure|seizures|seizing|convulsion|convulsions|convulsing|febrile\s+convulsion|shaking|jerking|jerkin|twitching|stiff)\b"
+        ),
+        True,
+    ),
+    (
+        "medicines",
+        re.compile(
+            r"\b(?:calpol|paracetamol|paracetemol|paracetomol|ibuprofen|ibuprofin|nurofen|calprofen|medicine|medicines|meds|medication|"
+            r"calpal|antipyretic|dose|doses|dosage|suppository|aspirin|tylenol|motrin|calpol\w*|nurofen\w*|painkillers?|pain\s+relief)\b|"
+            r"\bgive\s+(?:her|him|them|the\s+baby)\s+(?:anything|something)?\s*for\b|\bfor\s+the\s+(?:pain|temp|temperature|fever)\b"
+        ),
+        True,
+    ),
+    (
+        "take_temperature",
+        re.compile(
+            r"\b(?:take|taking|check|checking|measure|measuring|read|reading|use|using|get|getting)\s+(?:(?:his|her|their|my|the|a|baby'?s|babys)\s+)?(?:\w+\s+)?(?:temp|temperature|temps)\b|"
+            r"\bthermometers?\b|\b(?:armpit|underarm|under\s+(?:the|her|his|their)\s+arm|forehead|strip|strips|ear|rectal|tympanic)\b|"
+            r"\b(?:take|taking|check|do|doing)\s+it\s+(?:properly|right|correctly)|\bright\s+way\s+to\s+(?:do|take|check)"
+        ),
+        True,
+    ),
+    (
+        "fever_duration",
+        re.compile(
+            r"\bhow\s+long\b.*\b(?:fever|temp|temperature|last|lasts|go\s+on|going\s+to|gonna|take|until|till|before)\b|"
+            r"\bwhen\s+(?:will|does|should|do)\b.*\b(?:fever|temp|temperature)\b.*\b(?:go|break|come\s+down|stop|settle|pass|end)\b|"
+            r"\b(?:fever|temp|temperature)\b.*\bhow\s+many\s+days\b|\b(?:fever|temp|temperature)\b.*\b(?:so|this|too)\s+long\b|"
+            r"\b(?:long|so\s+long)\b.*\b(?:fever|temp|temperature)\b|\bnormal\b.*\b(?:fever|temp|temperature)\b.*\b(?:long|still|days)\b"
+        ),
+        True,
+    ),
+    (
+        "bath_clothing",
+        re.compile(
+            r"\b(?:bath|baths|bathe|shower|sponge|sponging|flannel|tepid|lukewarm|cool\s+water|cold\s+water|fan|fans|blanket|blankets|"
+            r"clothes|clothing|dress|dressed|undress|strip|vest|duvet|wrap|wrapped|bundle|bundled|layers|sleepsuit|onesie|compress|ice)\b"
+        ),
+        True,
+    ),
+    (
+        "bath_clothing",
+        re.compile(
+            r"\b(?:wrap|wrapped|wrapping|bundle|bundled|duvet|sweat\s+it\s+out|cold\s+bath|cool\s+bath|sponge|sponging|tepid|layer|layers)\b"
+        ),
+        False,
+    ),
     ("teething", re.compile(r"\b(?:teething|teeth|tooth|toothy)\b"), True),
-    ("glass_test", re.compile(
-        r"\bglass\s+test\b|\btumbler\s+test\b|\b(?:how|what)\b.*\b(?:glass|tumbler)\b|\bnon.?blanching\b|"
-        r"\b(?:what|how)\b.*\b(?:rash|rashes|spots|spot|dots|marks|pinpricks?|petechiae|freckles)\b.*\b(?:fade|blanch|look|looks|like|mean|tell|do|check|test)\b|"
-        r"\b(?:rash|rashes|spots|dots|marks)\b.*\b(?:what|how)\s+(?:do|should|can)\s+i\b|\bhow\s+(?:do|can|should)\s+i\s+(?:check|test)\s+(?:them|it|the\s+\w+)"
-    ), True),
-    ("skin_look", re.compile(
-        r"\b(?:what|how|hows)\b.*\b(?:mottled|mottling|mottle|blotchy|marbled|marbling|dusky|pale|pallor|grey|gray|blue|bluish|colour|color)\b|"
-        r"\b(?:on|with)\s+(?:dark|darker|brown|black)\s+skin\b|\b(?:dark|darker|brown|black)\s+skin(?:ned)?\b|\b(?:black|brown|asian)\s+(?:family|baby|child|kids?)\b|"
-        r"\bskin\b.*\b(?:signs?|look|looks|like|mean|colour|color)\b|\bmarble|\bwhat\s+(?:does\s+(?:it|that|this)\s+|do\s+)?mean\b"
-    ), True),
-    ("contagious", re.compile(
-        r"\b(?:contagious|catching|catch|infectious|spread|spreading|pass\s+it\s+on|catch\s+it|catch\s+sepsis|get\s+it\s+too|"
-        r"(?:brother|sister|sibling|siblings|twin|other\s+kids|other\s+children)\b.*\b(?:catch|get|safe))\b"
-    ), True),
-    ("nursery_school", re.compile(
-        r"\b(?:nursery|school|childminder|creche|daycare|day\s+care|preschool|pre-school|playgroup|college|keep\s+(?:him|her|them)\s+off|off\s+school|go\s+(?:to|back\s+to)\s+work)\b"
-    ), True),
-    ("sent_home_worse", re.compile(
-        r"\b(?:sent|discharged|let)\s+(?:us\s+|him\s+|her\s+|them\s+|me\s+)?(?:home|away|back)\b|"
-        r"\b(?:seen|saw|see|been\s+to|went\s+to|back\s+from|came\s+back\s+from)\s+(?:by\s+)?(?:the\s+|a\s+)?(?:gp|doctor|doc|a&e|hospital|out\s+of\s+hours|walk.?in|urgent\s+care|111)\b.*\b(?:worse|not\s+better|no\s+better|again|still)\b|"
-        r"\b(?:gp|doctor|doc|a&e|hospital|nurse|111)\b.*\b(?:said|say|says|told)\b.*\b(?:fine|ok|okay|virus|viral|nothing|alright)\b|"
-        r"\b(?:go|going|take\s+\w+)\s+back\s+to\s+(?:the\s+)?(?:gp|doctor|a&e|hospital|same)|\bthey\s+(?:already\s+)?(?:saw|seen|checked)\s+(?:him|her|them)\b"
-    ), False),
-    ("drinks_feeding", re.compile(
-        r"\b(?:how\s+much|what\s+(?:should|can))\b.*\b(?:drink|drinks|milk|feed|feeds|fluid|fluids|water|eat|food)\b|"
-        r"\b(?:breastfeed|breast\s+feed|breastfeeding|bottle|formula)\b|\bdehydrat\w*|\b(?:should|must)\s+(?:she|he|they|i)\s+(?:eat|drink|feed)\b|"
-        r"\b(?:will\s+not|not|is\s+not|would\s+not)\s+(?:eat|eating|drink|drinking|feed|feeding|take\s+(?:her|his|the)\s+(?:milk|bottle))\b|"
-        r"\bhow\s+(?:much|many|often|do\s+i\s+get)\b.*\b(?:drink|drinking|having|milk|feed|feeds|nappies|nappy|wees?|fluids?|water)\b|"
-        r"\b(?:eat|eating|drink|drinking|milk|feed|feeding|nappies|sipping)\b.*\b(?:ok|okay|enough|normal|fine|alright)\b"
-    ), True),
-    ("who_to_call", re.compile(
-        r"\b(?:should|do|shall|can|must)\s+(?:i|we)\s+(?:call|ring|phone|go\s+to|see|take\s+\w+\s+to)\s+(?:999|111|the\s+gp|a\s+gp|gp|a&e|a\s+doctor|the\s+doctor|hospital|an\s+ambulance|ambulance|a\s+pharmacist|the\s+pharmacy)\b|"
-        r"\b(?:999|111|a&e|gp)\s+or\s+(?:999|111|a&e|gp|the\s+gp|a\s+doctor)\b|\bwho\s+(?:do|should|can)\s+(?:i|we)\s+(?:call|ring|phone|contact)\b|"
-        r"\bwhich\s+number\b|\b111\s+online\b|\bpharmac\w+|\bis\s+it\s+(?:a\s+)?999\b|\bneed\s+(?:an\s+)?ambulance\b|\bwhere\s+(?:do|should)\s+(?:i|we)\s+go\b|"
-        r"\b(?:hang\s+up|stay\s+on|cancel)\b.*\b(?:111|999|line|call)\b|\b(?:telephone|phone|ring|call)\s+(?:someone|somebody|anyone|a\s+person)\b|\bwho\s+(?:do|should|can)\s+i\s+(?:talk|speak)\b|"
-        r"\b(?:999|111|gp|a&e)\s+(?:myself|now)\b|\bwhat\s+do\s+i\s+do\b"
-    ), True),
-    ("fever_by_age", re.compile(
-        r"\b(?:is|isnt|does|would|counts?|classed|class)\b.*\b(?:\d{2}(?:[.,]\d)?|temp|temperature|it|that|this)\b.*\b(?:high|fever|feverish|normal|ok|okay|bad|too|worry|worrying|concerning|dangerous|serious|temperature)\b|"
-        r"\bwhat\s+(?:is|counts\s+as|temperature\s+is)\s+(?:a\s+)?(?:high|normal|fever)\b|\bwhat\s+is\s+a\s+(?:normal|high)\s+temp\w*\b|\bwhen\s+is\s+(?:a\s+)?(?:temp|temperature|fever)\b"
-    ), True),
+    (
+        "glass_test",
+        re.compile(
+            r"\bglass\s+test\b|\btumbler\s+test\b|\b(?:how|what)\b.*\b(?:glass|tumbler)\b|\bnon.?blanching\b|"
+            r"\b(?:what|how)\b.*\b(?:rash|rashes|spots|spot|dots|marks|pinpricks?|petechiae|freckles)\b.*\b(?:fade|blanch|look|looks|like|mean|tell|do|check|test)\b|"
+            r"\b(?:rash|rashes|spots|dots|marks)\b.*\b(?:what|how)\s+(?:do|should|can)\s+i\b|\bhow\s+(?:do|can|should)\s+i\s+(?:check|test)\s+(?:them|it|the\s+\w+)"
+        ),
+        True,
+    ),
+    (
+        "skin_look",
+        re.compile(
+            r"\b(?:what|how|hows)\b.*\b(?:mottled|mottling|mottle|blotchy|marbled|marbling|dusky|pale|pallor|grey|gray|blue|bluish|colour|color)\b|"
+            r"\b(?:on|with)\s+(?:dark|darker|brown|black)\s+skin\b|\b(?:dark|darker|brown|black)\s+skin(?:ned)?\b|\b(?:black|brown|asian)\s+(?:family|baby|child|kids?)\b|"
+            r"\bskin\b.*\b(?:signs?|look|looks|like|mean|colour|color)\b|\bmarble|\bwhat\s+(?:does\s+(?:it|that|this)\s+|do\s+)?mean\b"
+        ),
+        True,
+    ),
+    (
+        "contagious",
+        re.compile(
+            r"\b(?:contagious|catching|catch|infectious|spread|spreading|pass\s+it\s+on|catch\s+it|catch\s+sepsis|get\s+it\s+too|"
+            r"(?:brother|sister|sibling|siblings|twin|other\s+kids|other\s+children)\b.*\b(?:catch|get|safe))\b"
+        ),
+        True,
+    ),
+    (
+        "nursery_school",
+        re.compile(
+            r"\b(?:nursery|school|childminder|creche|daycare|day\s+care|preschool|pre-school|playgroup|college|keep\s+(?:him|her|them)\s+off|off\s+school|go\s+(?:to|back\s+to)\s+work)\b"
+        ),
+        True,
+    ),
+    (
+        "sent_home_worse",
+        re.compile(
+            r"\b(?:sent|discharged|let)\s+(?:us\s+|him\s+|her\s+|them\s+|me\s+)?(?:home|away|back)\b|"
+            r"\b(?:seen|saw|see|been\s+to|went\s+to|back\s+from|came\s+back\s+from)\s+(?:by\s+)?(?:the\s+|a\s+)?(?:gp|doctor|doc|a&e|hospital|out\s+of\s+hours|walk.?in|urgent\s+care|111)\b.*\b(?:worse|not\s+better|no\s+better|again|still)\b|"
+            r"\b(?:gp|doctor|doc|a&e|hospital|nurse|111)\b.*\b(?:said|say|says|told)\b.*\b(?:fine|ok|okay|virus|viral|nothing|alright)\b|"
+            r"\b(?:go|going|take\s+\w+)\s+back\s+to\s+(?:the\s+)?(?:gp|doctor|a&e|hospital|same)|\bthey\s+(?:already\s+)?(?:saw|seen|checked)\s+(?:him|her|them)\b"
+        ),
+        False,
+    ),
+    (
+        "drinks_feeding",
+        re.compile(
+            r"\b(?:how\s+much|what\s+(?:should|can))\b.*\b(?:drink|drinks|milk|feed|feeds|fluid|fluids|water|eat|food)\b|"
+            r"\b(?:breastfeed|breast\s+feed|breastfeeding|bottle|formula)\b|\bdehydrat\w*|\b(?:should|must)\s+(?:she|he|they|i)\s+(?:eat|drink|feed)\b|"
+            r"\b(?:will\s+not|not|is\s+not|would\s+not)\s+(?:eat|eating|drink|drinking|feed|feeding|take\s+(?:her|his|the)\s+(?:milk|bottle))\b|"
+            r"\bhow\s+(?:much|many|often|do\s+i\s+get)\b.*\b(?:drink|drinking|having|milk|feed|feeds|nappies|nappy|wees?|fluids?|water)\b|"
+            r"\b(?:eat|eating|drink|drinking|milk|feed|feeding|nappies|sipping)\b.*\b(?:ok|okay|enough|normal|fine|alright)\b"
+        ),
+        True,
+    ),
+    (
+        "who_to_call",
+        re.compile(
+            r"\b(?:should|do|shall|can|must)\s+(?:i|we)\s+(?:call|ring|phone|go\s+to|see|take\s+\w+\s+to)\s+(?:999|111|the\s+gp|a\s+gp|gp|a&e|a\s+doctor|the\s+doctor|hospital|an\s+ambulance|ambulance|a\s+pharmacist|the\s+pharmacy)\b|"
+            r"\b(?:999|111|a&e|gp)\s+or\s+(?:999|111|a&e|gp|the\s+gp|a\s+doctor)\b|\bwho\s+(?:do|should|can)\s+(?:i|we)\s+(?:call|ring|phone|contact)\b|"
+            r"\bwhich\s+number\b|\b111\s+online\b|\bpharmac\w+|\bis\s+it\s+(?:a\s+)?999\b|\bneed\s+(?:an\s+)?ambulance\b|\bwhere\s+(?:do|should)\s+(?:i|we)\s+go\b|"
+            r"\b(?:hang\s+up|stay\s+on|cancel)\b.*\b(?:111|999|line|call)\b|\b(?:telephone|phone|ring|call)\s+(?:someone|somebody|anyone|a\s+person)\b|\bwho\s+(?:do|should|can)\s+i\s+(?:talk|speak)\b|"
+            r"\b(?:999|111|gp|a&e)\s+(?:myself|now)\b"
+        ),
+        True,
+    ),
+    (
+        "fever_by_age",
+        re.compile(
+            r"\b(?:is|isnt|does|would|counts?|classed|class)\b.*\b(?:\d{2}(?:[.,]\d)?|temp|temperature|it|that|this)\b.*\b(?:high|fever|feverish|normal|ok|okay|bad|too|worry|worrying|concerning|dangerous|serious|temperature)\b|"
+            r"\bwhat\s+(?:is|counts\s+as|temperature\s+is)\s+(?:a\s+)?(?:high|normal|fever)\b|\bwhat\s+is\s+a\s+(?:normal|high)\s+temp\w*\b|\bwhen\s+is\s+(?:a\s+)?(?:temp|temperature|fever)\b"
+        ),
+        True,
+    ),
     ("meningitis", re.compile(r"\bmening\w*"), True),
-    ("what_is_sepsis", re.compile(r"\bdifference\s+between\b.*\bsepsis\b|\bwhat\s+(?:is|s|exactly\s+is|actually\s+is)\s+(?:sepsis|septicaemia|septicemia|blood\s+poisoning)\b|\bsepsis\s+mean\b|\bwhat\s+does\s+sepsis\b"), True),
-    ("signs", re.compile(
-        r"\b(?:what|which|wat)\b.*\b(?:signs|symptoms|look\s+out\s+for|look\s+for|watch\s+(?:out\s+)?for|warning|red\s+flags|keep\s+an\s+eye)\b|"
-        r"\bwhat\s+should\s+i\s+(?:look|watch|be\s+looking|keep)\b|\bhow\s+(?:do|will|would)\s+i\s+know\b|\bwhat\s+(?:do|does)\s+sepsis\s+look\b|"
-        r"\b(?:bad|good|worrying|serious|dangerous|warning|red\s+flag)\s+sign\b|\bwhen\s+(?:should|do)\s+i\s+worry\b"
-    ), True),
-    ("while_waiting", re.compile(
-        r"\bwhat\s+(?:do|should|can|shall)\s+(?:i|we)\s+do\b|\bwhat\s+now\b|\bwhat\s+next\b|\bwhile\s+(?:we|i)\s+wait\b|\bwaiting\s+for\s+(?:the\s+)?(?:ambulance|paramedics|them)\b|"
-        r"\b(?:till|until|before)\s+(?:the\s+)?(?:ambulance|paramedics|they)\s+(?:come|comes|get|arrive|arrives)\b|\btell\s+me\s+what\s+to\s+do\b|\bhow\s+(?:do|can)\s+i\s+help\b|"
-        r"\bwhile\s+(?:the\s+|an\s+)?(?:ambulance|paramedics?|help|they)\b|\bin\s+the\s+mean\s*time\b|\bstop\s+(?:saying|repeating|telling)\b|\bjust\s+tell\s+me\b"
-    ), False),
+    (
+        "what_is_sepsis",
+        re.compile(
+            r"\bdifference\s+between\b.*\bsepsis\b|\bwhat\s+(?:is|s|exactly\s+is|actually\s+is)\s+(?:sepsis|septicaemia|septicemia|blood\s+poisoning)\b|\bsepsis\s+mean\b|\bwhat\s+does\s+sepsis\b"
+        ),
+        True,
+    ),
+    (
+        "signs",
+        re.compile(
+            r"\b(?:what|which|wat)\b.*\b(?:signs|symptoms|look\s+out\s+for|look\s+for|watch\s+(?:out\s+)?for|warning|red\s+flags|keep\s+an\s+eye)\b|"
+            r"\bwhat\s+should\s+i\s+(?:look|watch|be\s+looking|keep)\b|\bhow\s+(?:do|will|would)\s+i\s+know\b|\bwhat\s+(?:do|does)\s+sepsis\s+look\b|"
+            r"\b(?:bad|good|worrying|serious|dangerous|warning|red\s+flag)\s+sign\b|\bwhen\s+(?:should|do)\s+i\s+worry\b"
+        ),
+        True,
+    ),
+    (
+        "while_waiting",
+        re.compile(
+            r"\bwhat\s+(?:do|should|can|shall)\s+(?:i|we)\s+do\b|\bwhat\s+now\b|\bwhat\s+next\b|\bwhile\s+(?:we|i)\s+wait\b|\bwaiting\s+for\s+(?:the\s+)?(?:ambulance|paramedics|them)\b|"
+            r"\b(?:till|until|before)\s+(?:the\s+)?(?:ambulance|paramedics|they)\s+(?:come|comes|get|arrive|arrives)\b|\btell\s+me\s+what\s+to\s+do\b|\bhow\s+(?:do|can)\s+i\s+help\b|"
+            r"\bwhile\s+(?:the\s+|an\s+)?(?:ambulance|paramedics?|help|they)\b|\bin\s+the\s+mean\s*time\b|\bstop\s+(?:saying|repeating|telling)\b|\bjust\s+tell\s+me\b"
+        ),
+        False,
+    ),
 ]
 
 INTENT_TOPICS: Dict[str, str] = {
@@ -176,16 +337,24 @@ INTENT_TOPICS: Dict[str, str] = {
 WHILE_WAITING_LEVELS = ("emergency", "urgent")
 
 
-def find_topic(text: str, intent: Optional[str] = None, intent_confidence: float = 0.0) -> Optional[str]:
-    """The question topic this message asks about, or None."""
+def find_topics(text: str, intent: Optional[str] = None, intent_confidence: float = 0.0, limit: int = 2) -> List[str]:
+    """The question topics this message asks about, most specific first (at most `limit`:
+    "should I give calpol while we wait" asks two things)."""
     t = normalise(text)
     question = is_question(t)
-    for topic, pattern, needs_question in ((n, p, q) for n, p, q in TOPICS):
-        if (question or not needs_question) and pattern.search(t):
-            return topic
-    if intent in INTENT_TOPICS and intent_confidence >= 0.6 and question:
-        return INTENT_TOPICS[intent]
-    return None
+    found: List[str] = []
+    for topic, pattern, needs_question in TOPICS:
+        if topic not in found and (question or not needs_question) and pattern.search(t):
+            found.append(topic)
+    if not found and intent in INTENT_TOPICS and intent_confidence >= 0.6 and question:
+        found.append(INTENT_TOPICS[intent])
+    return found[:limit]
+
+
+def find_topic(text: str, intent: Optional[str] = None, intent_confidence: float = 0.0) -> Optional[str]:
+    """The main question topic this message asks about, or None."""
+    topics = find_topics(text, intent, intent_confidence, limit=1)
+    return topics[0] if topics else None
 
 
 ON_THE_WAY = re.compile(
@@ -196,7 +365,9 @@ ON_THE_WAY = re.compile(
 WORRY = re.compile(
     r"\b(?:worried|worrying|scared|frightened|terrified|panicking|anxious|not\s+right|not\s+(?:her|him|them)sel(?:f|ves)|gut\s+(?:feeling|says|tells)|something\s+(?:is\s+|s\s+)?(?:wrong|off))\b"
 )
-THANKS_ONLY = re.compile(r"^\s*(?:ok(?:ay)?|k|thanks?|thank\s+you|ta|cheers|thx|ty|great|right|fine|will\s+do|got\s+it|understood)[\s.!,]*(?:thanks?|thank\s+you|ta|cheers)?[\s.!]*$")
+THANKS_ONLY = re.compile(
+    r"^\s*(?:ok(?:ay)?|k|thanks?|thank\s+you|ta|cheers|thx|ty|great|right|fine|will\s+do|got\s+it|understood)[\s.!,]*(?:thanks?|thank\s+you|ta|cheers)?[\s.!]*$"
+)
 
 
 def on_the_way(text: str) -> bool:

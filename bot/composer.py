@@ -18,6 +18,7 @@ the keys of what was said are kept in the `said` slot.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
@@ -37,10 +38,27 @@ HOME_FILM = "fever_at_home"
 TOPIC_KEYS: Dict[str, str] = {
     topic: f"answer.{topic}"
     for topic in (
-        "fever_by_age", "medicines", "while_waiting", "fit_first_aid", "take_temperature", "fever_duration",
-        "bath_clothing", "teething", "skin_look", "glass_test", "nursery_school", "contagious", "who_to_call",
-        "dont_delay", "travel_to_ae", "sent_home_worse", "drinks_feeding", "what_is_sepsis", "signs",
-        "meningitis", "home_care",
+        "fever_by_age",
+        "medicines",
+        "while_waiting",
+        "fit_first_aid",
+        "take_temperature",
+        "fever_duration",
+        "bath_clothing",
+        "teething",
+        "skin_look",
+        "glass_test",
+        "nursery_school",
+        "contagious",
+        "who_to_call",
+        "dont_delay",
+        "travel_to_ae",
+        "sent_home_worse",
+        "drinks_feeding",
+        "what_is_sepsis",
+        "signs",
+        "meningitis",
+        "home_care",
     )
 }
 # Keys whose message expresses a level (styling and checks read this, never the text).
@@ -97,6 +115,7 @@ class Turn:
     temperature_at: Optional[str] = None
     emergency_sent: bool = False  # the Rasa server sent the emergency line this turn
     answers_question: bool = False
+    films_shown: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +126,7 @@ class Composed:
     awaiting: Optional[str]
     about: str
     medicines_given: List[str]
+    films: List[str] = field(default_factory=list)
 
 
 def variant(key: str, about: Optional[str]) -> str:
@@ -121,6 +141,9 @@ def msg(*keys: str, **values: Any) -> Message:
 
 
 def signature(m: Message) -> str:
+    """What identifies a message for the no-repeat rule (a card: its content too)."""
+    if m.get("signature"):
+        return str(m["signature"])
     return "+".join(replies.message_keys(m)) or replies.message_text(m)[:60]
 
 
@@ -189,7 +212,11 @@ def handover_card(turn: Turn) -> Optional[Message]:
     if turn.age_months is not None:
         lines.append(guidance.text("handover.age", value=age_words(turn.age_months)))
     if turn.temperature_c is not None:
-        lines.append(guidance.text("handover.temperature", value=f"{turn.temperature_c:g}", time=turn.temperature_at or "earlier"))
+        lines.append(
+            guidance.text(
+                "handover.temperature", value=f"{turn.temperature_c:g}", time=turn.temperature_at or "earlier"
+            )
+        )
     if turn.fever_days is not None:
         lines.append(guidance.text("handover.days", value=days_words(turn.fever_days)))
     labels = replies.sign_labels(turn.signs, Level.URGENT)
@@ -204,10 +231,17 @@ def handover_card(turn: Turn) -> Optional[Message]:
     level = "emergency" if turn.level >= Level.EMERGENCY else "urgent"
     return {
         "text": plain,
+        "signature": "handover.card:" + hashlib.sha1(plain.encode("utf8")).hexdigest()[:10],
         KEYS_FIELD: ["handover.card"],
         LEVEL_FIELD: "none",
-        "custom": {"type": "handover_card", "title": title, "lines": lines, "text": plain,
-                   KEYS_FIELD: ["handover.card"], LEVEL_FIELD: level},
+        "custom": {
+            "type": "handover_card",
+            "title": title,
+            "lines": lines,
+            "text": plain,
+            KEYS_FIELD: ["handover.card"],
+            LEVEL_FIELD: level,
+        },
     }
 
 
@@ -233,14 +267,18 @@ def answer(turn: Turn, topic: Optional[str]) -> List[Message]:
         key = "answer.travel_to_ae.urgent"
     elif topic == "dont_delay":
         key = "answer.dont_delay.emergency" if emergency else "answer.dont_delay.urgent" if urgent else key
-    elif topic == "signs" and re.search(r"\b(?:adults?|grown.?ups?|elderly|older\s+people|myself|men|women)\b", turn.text, re.I):
+    elif topic == "signs" and re.search(
+        r"\b(?:adults?|grown.?ups?|elderly|older\s+people|myself|men|women)\b", turn.text, re.I
+    ):
         key = "answer.signs.self"
     else:
         key = variant(key, turn.about)
     out = []
     if topic == "fever_by_age" and turn.message_temperature is not None:
         high = turn.message_temperature >= load_guidance().threshold("fever_c")
-        out.append(msg("answer.reading_high" if high else "answer.reading_not_high", reading=f"{turn.message_temperature:g}"))
+        out.append(
+            msg("answer.reading_high" if high else "answer.reading_not_high", reading=f"{turn.message_temperature:g}")
+        )
     out.append(msg(key))
     if topic == "who_to_call" and turn.about == person.CHILD:
         out[-1] = msg(key, how_111_key(turn))
@@ -254,7 +292,9 @@ def intent_answer(turn: Turn) -> List[Message]:
         out = []
         if intent == "sent_home_from_ae":
             out.append(msg("answer.sent_home_worse"))
-        return out + [tag(m) for m in replies.films(replies.FILM_INTENTS[intent]) if "safety_line" not in replies.message_keys(m)]
+        return out + [
+            tag(m) for m in replies.films(replies.FILM_INTENTS[intent]) if "safety_line" not in replies.message_keys(m)
+        ]
     if intent == "ask_capabilities":
         return [msg("answer.capabilities")]
     if intent == "bot_challenge":
@@ -287,7 +327,8 @@ def compose(turn: Turn) -> Composed:
     turn.about = about
     out: List[Message] = []
     question: Optional[str] = None
-    topic = answers.find_topic(turn.text, turn.intent, turn.intent_confidence)
+    topics = answers.find_topics(turn.text, turn.intent, turn.intent_confidence)
+    topic = topics[0] if topics else None
     closing = turn.intent in ("thank", "goodbye") or bool(answers.THANKS_ONLY.match(answers.normalise(turn.text)))
     closing = closing and topic is None and not turn.new_facts and turn.message_level < Level.URGENT
 
@@ -314,10 +355,16 @@ def compose(turn: Turn) -> Composed:
 
     # 3. the answer
     answered = answer(turn, topic)
-    if topic == "handover" or (turn.level >= Level.URGENT and "handover.card" not in said):
+    for other in topics[1:]:
+        extra = answer(turn, other)
+        if other != "handover" and not {signature(m) for m in extra} & {signature(m) for m in answered}:
+            answered += extra
+    card = None
+    card_sent = any(s.startswith("handover.card") for s in said)
+    if topic == "handover" or (turn.level >= Level.URGENT and not card_sent):
         card = handover_card(turn)
-    else:
-        card = None
+        if card and card["signature"] in said:
+            card = msg("handover.see_above") if topic == "handover" else None  # the same card is above
 
     if turn.level >= Level.EMERGENCY:
         out += answered
@@ -354,7 +401,10 @@ def compose(turn: Turn) -> Composed:
         reassure = question is None and may_reassure(turn) and "reassured" not in asked
         if reassure:
             asked.append("reassured")
-            out += [msg(variant("advice.well_child", about)), msg("home_care.drinks", "home_care.cooling", "home_care.check_night")]
+            out += [
+                msg(variant("advice.well_child", about)),
+                msg("home_care.drinks", "home_care.cooling", "home_care.check_night"),
+            ]
         elif first:
             out.append(msg(variant("advice.screen_first", about)))
         out += answered
@@ -376,7 +426,10 @@ def compose(turn: Turn) -> Composed:
 def question_message(key: str, about: Optional[str]) -> Message:
     chosen = variant(f"question.{key}", about)
     guidance = load_guidance()
-    m: Message = {"text": guidance.text(chosen), KEYS_FIELD: [f"question.{key}"] + ([chosen] if chosen != f"question.{key}" else [])}
+    m: Message = {
+        "text": guidance.text(chosen),
+        KEYS_FIELD: [f"question.{key}"] + ([chosen] if chosen != f"question.{key}" else []),
+    }
     buttons = guidance.buttons(chosen)
     if buttons:
         m["buttons"] = buttons
@@ -386,12 +439,10 @@ def question_message(key: str, about: Optional[str]) -> Message:
 def chat_reply(turn: Turn, asked: List[str]) -> List[Message]:
     intent = turn.intent or ""
     if intent == "greet":
-        return [msg("chat.greet")]
+        return [msg("chat.greet", "safety_line.short")]
     if intent == "out_of_scope" and turn.intent_confidence >= 0.5:
-        return [msg("chat.out_of_scope")]
-    if intent in ("affirm", "deny"):
-        return [msg("chat.fallback")]
-    return [msg("chat.fallback")]
+        return [msg("chat.out_of_scope", "safety_line.short")]
+    return [msg("chat.fallback", "safety_line.short")]
 
 
 def urgent_line(turn: Turn, asked: List[str]) -> List[Message]:
@@ -410,8 +461,13 @@ def urgent_reasons(turn: Turn, said: List[str]) -> Optional[Message]:
     if not labels or told in said:
         return None
     said.append(told)
-    return tag({"text": f"{replies.text('urgent_reasons')} {'; '.join(labels)}.", KEYS_FIELD: ["urgent_reasons"],
-                "signs": sorted(labels)})
+    return tag(
+        {
+            "text": f"{replies.text('urgent_reasons')} {'; '.join(labels)}.",
+            KEYS_FIELD: ["urgent_reasons"],
+            "signs": sorted(labels),
+        }
+    )
 
 
 def emergency_detail(turn: Turn, said: List[str], answered: bool) -> List[Message]:
@@ -420,33 +476,53 @@ def emergency_detail(turn: Turn, said: List[str], answered: bool) -> List[Messag
     told = "signs_you_told_me:" + "|".join(sorted(turn.signs))
     if labels and told not in said:
         said.append(told)  # again only when the parent tells us something new
-        out.append(tag({"text": f"{replies.text('signs_you_told_me')} {'; '.join(labels)}.", KEYS_FIELD: ["signs_you_told_me"]}))
+        out.append(
+            tag(
+                {"text": f"{replies.text('signs_you_told_me')} {'; '.join(labels)}.", KEYS_FIELD: ["signs_you_told_me"]}
+            )
+        )
     if not answered:
         out.append(msg(variant("emergency.while_waiting", turn.about)))
     return out
 
 
 def closing_reply(turn: Turn, asked: List[str], said: List[str]) -> List[Message]:
+    """Thanks and goodbye: the safety net once in a conversation about someone unwell, then
+    a one-line reminder."""
     if turn.level == Level.URGENT:
         return [msg("chat.goodbye")]
-    if turn.level == Level.ADVICE and "closing" not in asked and may_reassure(turn):
+    if (turn.level == Level.ADVICE or turn.child_described) and "closing" not in asked:
         asked.append("closing")
         return [msg(variant("safety_net", turn.about)), msg("chat.goodbye")]
-    return [msg("safety_net.reminder")]
+    if "closing" in asked or turn.level == Level.ADVICE:
+        return [msg("safety_net.reminder")]
+    return [msg("chat.thanks", "safety_line.short")]
 
 
 def may_reassure(turn: Turn) -> bool:
-    state = replies.TriageState(level=turn.level, message_level=turn.message_level, signs=turn.signs,
-                                age_months=turn.age_months, temperature_c=turn.temperature_c,
-                                asked=turn.asked, screened=turn.screened)
+    state = replies.TriageState(
+        level=turn.level,
+        message_level=turn.message_level,
+        signs=turn.signs,
+        age_months=turn.age_months,
+        temperature_c=turn.temperature_c,
+        asked=turn.asked,
+        screened=turn.screened,
+    )
     if turn.about == person.SELF:
         return False  # an adult's own illness: no home-care reassurance from a chat
     return replies.may_reassure(state)
 
 
 def next_question(turn: Turn, asked: List[str]) -> Optional[str]:
-    state = replies.TriageState(level=turn.level, message_level=turn.message_level, signs=turn.signs,
-                                age_months=turn.age_months, temperature_c=turn.temperature_c, asked=asked)
+    state = replies.TriageState(
+        level=turn.level,
+        message_level=turn.message_level,
+        signs=turn.signs,
+        age_months=turn.age_months,
+        temperature_c=turn.temperature_c,
+        asked=asked,
+    )
     key = replies.next_question(state)
     if turn.about != person.CHILD and key in ("feeding", "wee"):
         return None
@@ -455,7 +531,9 @@ def next_question(turn: Turn, asked: List[str]) -> Optional[str]:
     return key
 
 
-def finish(out: List[Message], asked: List[str], said: List[str], question: Optional[str], about: str, turn: Turn) -> Composed:
+def finish(
+    out: List[Message], asked: List[str], said: List[str], question: Optional[str], about: str, turn: Turn
+) -> Composed:
     """Drop any long message already sent in this conversation; close a calm turn with the
     short safety line when nothing in it names 999 or 111."""
     kept: List[Message] = []
@@ -472,7 +550,12 @@ def finish(out: List[Message], asked: List[str], said: List[str], question: Opti
     level_line_sent = turn.emergency_sent or turn.level >= Level.URGENT
     if not level_line_sent and (not kept or not replies.has_escalation(kept)):
         kept.append(msg("safety_line.short"))
-    return Composed(kept, asked, said, question, about, turn.medicines_given)
+    films = [
+        str(m["custom"]["key"])
+        for m in kept
+        if isinstance(m.get("custom"), dict) and m["custom"].get("type") == "film_card"
+    ]
+    return Composed(kept, asked, said, question, about, turn.medicines_given, films)
 
 
 def shortened(m: Message) -> Optional[Message]:

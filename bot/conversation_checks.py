@@ -32,10 +32,12 @@ from bot.composer import LEVEL_FIELD, LONG_MESSAGE, TOPIC_KEYS
 FIRST_VALUES = ("emergency", "urgent", "calm", "not_emergency")
 # What else counts as answering a topic (the catalogue answers some by the conversation's level).
 TOPIC_ALSO = {
-    "while_waiting": ("answer.who_to_call", "answer.home_care"),
+    "while_waiting": ("answer.who_to_call", "answer.home_care", "handover.card", "handover.see_above"),
     "sent_home_worse": ("info.sent_home_from_ae",),
     "signs": ("info.when_to_get_help",),
-    "who_to_call": ("info.when_to_get_help",),
+    "who_to_call": ("info.when_to_get_help", "answer.dont_delay"),
+    "what_is_sepsis": ("answer.meningitis",),  # "the difference between meningitis and sepsis"
+    "dont_delay": ("answer.who_to_call",),
 }
 CHILD_WORDING = re.compile(r"\byour (?:child|baby)\b", re.I)
 ADULT = ("adult",)
@@ -121,7 +123,7 @@ def check_scenario(scenario: Dict[str, Any], replies_by_turn: List[List[Dict[str
     checks: List[Check] = []
     seen: Counter = Counter()
     reassurance_allowed = False
-    for index, (turn, messages) in enumerate(zip(scenario["turns"], replies_by_turn), 1):
+    for index, (turn, messages) in enumerate(zip(scenario["turns"], replies_by_turn, strict=True), 1):
         keys = [k for m in messages for k in replies.message_keys(m)]
         texts = [replies.message_text(m) for m in messages]
         ok, detail = check_first(turn["first"], messages)
@@ -132,19 +134,32 @@ def check_scenario(scenario: Dict[str, Any], replies_by_turn: List[List[Dict[str
         reassurance_allowed = reassurance_allowed or bool(turn.get("may_reassure"))
         reassures = bool(set(keys) & replies.REASSURANCE_KEYS)
         if reassures or turn.get("may_reassure"):
-            checks.append(Check(name, index, "no_early_reassurance", not reassures or reassurance_allowed,
-                                "reassured before the facts" if reassures and not reassurance_allowed else ""))
+            checks.append(
+                Check(
+                    name,
+                    index,
+                    "no_early_reassurance",
+                    not reassures or reassurance_allowed,
+                    "reassured before the facts" if reassures and not reassurance_allowed else "",
+                )
+            )
         repeated = [t[:60] for t in texts if len(t) > LONG_MESSAGE and seen[t]]
         for text in texts:
             seen[text] += 1
         checks.append(Check(name, index, "no_long_repeat", not repeated, "; ".join(repeated)))
         joined = " ".join(texts)
         if about in ADULT:
-            checks.append(Check(name, index, "person", not CHILD_WORDING.search(joined), "adult told about 'your child'"))
+            checks.append(
+                Check(name, index, "person", not CHILD_WORDING.search(joined), "adult told about 'your child'")
+            )
         elif about == "child_5_plus":
-            checks.append(Check(name, index, "person", "urgent.how_111.under_5" not in keys, "5+ told the under-5 111 rule"))
+            checks.append(
+                Check(name, index, "person", "urgent.how_111.under_5" not in keys, "5+ told the under-5 111 rule")
+            )
         elif about == "child_under_5":
-            checks.append(Check(name, index, "person", "urgent.how_111.five_plus" not in keys, "under 5 told 111 online"))
+            checks.append(
+                Check(name, index, "person", "urgent.how_111.five_plus" not in keys, "under 5 told 111 online")
+            )
     return checks
 
 
@@ -156,9 +171,16 @@ async def run_scenarios(bot: Any, scenarios: List[Dict[str, Any]], result: Resul
         for turn in scenario["turns"]:
             messages, _slots = await bot.send(sender, str(turn["user"]))
             by_turn.append(messages)
-            transcript.append({"user": turn["user"], "expect": {k: v for k, v in turn.items() if k != "user"},
-                               "bot": [{"text": replies.message_text(m), "keys": replies.message_keys(m),
-                                        "level": message_level(m)} for m in messages]})
+            transcript.append(
+                {
+                    "user": turn["user"],
+                    "expect": {k: v for k, v in turn.items() if k != "user"},
+                    "bot": [
+                        {"text": replies.message_text(m), "keys": replies.message_keys(m), "level": message_level(m)}
+                        for m in messages
+                    ],
+                }
+            )
         result.transcripts[f"{source}:{scenario['name']}"] = transcript
         result.checks += check_scenario(scenario, by_turn)
 
@@ -187,8 +209,9 @@ def run(paths: Sequence[Path], out: Path, model: Optional[Path] = None) -> Resul
         server.wait(timeout=15)
         log.close()
     failures = [c.__dict__ for c in result.checks if not c.ok]
-    (out / "conversation-checks.json").write_text(json.dumps(
-        {"figures": result.figures(), "failures": failures, "transcripts": result.transcripts}, indent=1))
+    (out / "conversation-checks.json").write_text(
+        json.dumps({"figures": result.figures(), "failures": failures, "transcripts": result.transcripts}, indent=1)
+    )
     return result
 
 
@@ -199,8 +222,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     result = run(args.files, args.out)
     figures = result.figures()
-    print(f"CONVERSATIONS n={figures['conversations']} checks={figures['checks']} passed={figures['passed']} "
-          + " ".join(f"{k}={v}" for k, v in figures["by_kind"].items()))
+    print(
+        f"CONVERSATIONS n={figures['conversations']} checks={figures['checks']} passed={figures['passed']} "
+        + " ".join(f"{k}={v}" for k, v in figures["by_kind"].items())
+    )
     print(f"failures and transcripts: {args.out / 'conversation-checks.json'}")
     return 0 if figures["passed"] == figures["checks"] else 1
 

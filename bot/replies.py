@@ -92,8 +92,31 @@ def failure() -> Message:
     return message("failure")
 
 
+def escalation_keys() -> frozenset:
+    """The guidance items that tell the parent when to call 999 or 111 (read from the
+    guidance file once): a message carries urgent-care guidance if it names one of them."""
+    global _ESCALATION_KEYS
+    if _ESCALATION_KEYS is None:
+        guidance = load_guidance()
+        texts = guidance.data.get("texts", {}) if hasattr(guidance, "data") else {}
+        _ESCALATION_KEYS = frozenset(k for k in texts if "999" in guidance.text(k) or "111" in guidance.text(k))
+    return _ESCALATION_KEYS
+
+
+_ESCALATION_KEYS: Optional[frozenset] = None
+
+
 def has_escalation(messages: Iterable[Message]) -> bool:
-    return any("999" in m_text or "111" in m_text for m_text in (message_text(m) for m in messages))
+    """Whether the messages carry urgent-care guidance, by their guidance keys; a message
+    without keys (one that lost them on the way) is read by its text."""
+    escalating = escalation_keys()
+    for m in messages:
+        keys = message_keys(m)
+        if keys and set(keys) & escalating:
+            return True
+        if not keys and ("999" in message_text(m) or "111" in message_text(m)):
+            return True
+    return False
 
 
 def message_text(msg: Message) -> str:

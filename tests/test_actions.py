@@ -78,10 +78,17 @@ async def test_no_reassurance_or_home_care_film_until_the_emergency_signs_are_sc
     assert not set(keys) & REASSURANCE_KEYS and "film:fever_at_home" not in keys
     screened = tracker(
         triage_level="advice", message_level="advice", child_described=True, age_months=24, temperature_c=38.3,
-        asked=["advice", "age", "red_flags"], screened=True,
+        asked=["advice", "age", "red_flags", "feeding", "wee"], screened=True,
     )  # fmt: skip
     messages, _ = await run(ActionTriage(), screened)
     assert messages[0]["guidance_keys"] == ["advice.well_child"]
+    # NHS 111's order: while a question is still to ask, no disposition yet
+    half_way = tracker(
+        triage_level="advice", message_level="advice", child_described=True, age_months=24, temperature_c=38.3,
+        asked=["advice", "age", "red_flags"], screened=True,
+    )  # fmt: skip
+    messages, _ = await run(ActionTriage(), half_way)
+    assert not any(set(m.get("guidance_keys", [])) & REASSURANCE_KEYS for m in messages)
 
 
 @pytest.mark.hazard("H18")
@@ -101,7 +108,7 @@ async def test_triage_asks_the_red_flag_checklist_with_quick_replies_when_nothin
         temperature_c=38.3, asked=["advice", "age", "temperature", "feeding", "wee"],
     )  # fmt: skip
     messages, events = await run(ActionTriage(), state)
-    checklist = messages[-1]
+    checklist = next(m for m in messages if m.get("buttons"))
     assert [b["title"] for b in checklist["buttons"]][0] == "None of these"
     assert any("glass" in b["title"] for b in checklist["buttons"])
     assert slot(events, "awaiting") == "red_flags"
@@ -141,7 +148,9 @@ async def test_escalation_names_the_signs_and_asks_nothing_more() -> None:
     state = tracker(intent="report_emergency_sign", triage_level="emergency", message_level="emergency",
                     signs_found=["non_blanching_rash"])  # fmt: skip
     messages, events = await run(ActionEscalate(), state)
-    assert "do not fade when a glass is pressed" in texts(messages)[0]
+    # without the Rasa server's fixed text before it, the composer still leads with 999
+    assert texts(messages)[0].startswith("Call 999 now or go to A&E")
+    assert "do not fade when a glass is pressed" in " ".join(texts(messages))
     assert slot(events, "awaiting") is None
     assert not any(m.get("buttons") for m in messages)
 

@@ -63,7 +63,7 @@ def test_the_emergency_response_is_one_fixed_text_that_starts_with_999() -> None
 
 def test_no_dose_numbers_in_any_wording() -> None:
     for key in GUIDANCE.data["texts"]:
-        text = GUIDANCE.text(key, contact="x", limit="2,000", sign="x")
+        text = GUIDANCE.text(key, contact="x", limit="2,000", sign="x", facts="x", reading="38", value="x", time="x")
         assert not re.search(r"\d+\s*(?:mg|ml|milligrams?|millilitres?|tablets?|spoons?)\b", text, re.I), key
 
 
@@ -103,6 +103,8 @@ def test_no_clinical_wording_is_written_outside_the_guidance_file(package: str) 
     """Code refers to guidance keys; a sentence written in code would be a second copy."""
     for path in (ROOT / package).glob("*.py"):
         for literal in _string_literals(path):
+            if "\\b" in literal or "(?:" in literal:
+                continue  # a pattern that reads the parent's words, not wording sent to them
             words = re.findall(r"[A-Za-z]+", literal)
             clinical = re.search(r"\b(?:999|111|A&E|sepsis|fever|rash|breath)", literal, re.I)
             assert not (len(words) >= 8 and clinical), f"{path.name} writes clinical wording: {literal[:70]!r}"

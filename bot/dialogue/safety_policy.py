@@ -46,7 +46,14 @@ ACTION_ESCALATE = "action_escalate"
 ACTION_TRIAGE = "action_triage"
 # The one reply composer (bot.composer); the older action names are the same action.
 ACTION_REPLY = "action_reply"
-COMPOSER_ACTIONS = {ACTION_REPLY, ACTION_TRIAGE, ACTION_ESCALATE, "action_fallback", "action_safety_net", "action_films"}
+COMPOSER_ACTIONS = {
+    ACTION_REPLY,
+    ACTION_TRIAGE,
+    ACTION_ESCALATE,
+    "action_fallback",
+    "action_safety_net",
+    "action_films",
+}
 SAFETY_KEY = "safety"
 
 

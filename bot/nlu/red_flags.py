@@ -61,8 +61,9 @@ def _suspect(text: str, assessment: Assessment) -> Optional[Dict[str, Any]]:
     """The detector's suspicion, unless the engine already read that sign in this message
     (found at a lower level, negated, hypothetical or settled): the engine is the authority
     on what it read; the detector adds what the engine did not see."""
-    if not (assessment.child_described or assessment.fever_reported or assessment.signs):
-        return None  # nothing about anyone's health in this message ("mum's just arrived")
+    alone = safe_assess(text) if assessment.child_described else assessment
+    if not (alone.child_described or alone.fever_reported or alone.signs or assessment.signs):
+        return None  # this message says nothing about anyone's health ("mum's just arrived")
     try:
         found = load_detector().suspect(text)
     except Exception:  # the detector can only add suspicion; its failure takes nothing away
