@@ -15,6 +15,20 @@ from bot.cli import ROOT
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 TURN_TIMEOUT_MS = 60_000
+# The part of an element a parent can see: inside the viewport, above the fixed call bar, and
+# inside every scrolling box around it (the log scrolls by itself).
+SEEN_PART = """(node) => {
+  const box = node.getBoundingClientRect();
+  const bar = document.querySelector('.sc-callbar').getBoundingClientRect();
+  let top = Math.max(box.top, 0), bottom = Math.min(box.bottom, window.innerHeight, bar.top);
+  for (let parent = node.parentElement; parent; parent = parent.parentElement) {
+    if (!/(auto|scroll|hidden)/.test(getComputedStyle(parent).overflowY)) continue;
+    const clip = parent.getBoundingClientRect();
+    top = Math.max(top, clip.top);
+    bottom = Math.min(bottom, clip.bottom);
+  }
+  return {top: box.top, bottom: box.bottom, seenTop: top, seenBottom: bottom};
+}"""
 
 
 class ChatPage:
@@ -102,6 +116,17 @@ class ChatPage:
 
     def no_horizontal_scroll(self) -> bool:
         return bool(self.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+    def on_screen(self, locator: Locator) -> bool:
+        """All of the element can be seen (not above the top, not behind the call bar, not
+        scrolled out of the log)."""
+        part = locator.evaluate(SEEN_PART)
+        return part["seenTop"] <= part["top"] + 0.5 and part["seenBottom"] >= part["bottom"] - 0.5
+
+    def top_on_screen(self, locator: Locator, height_px: float) -> bool:
+        """The element's first `height_px` (its first lines) can be seen."""
+        part = locator.evaluate(SEEN_PART)
+        return part["seenTop"] <= part["top"] + 0.5 and part["seenBottom"] >= part["top"] + height_px
 
     def in_viewport(self, locator: Locator) -> bool:
         box = locator.bounding_box()

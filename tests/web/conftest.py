@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -33,6 +34,22 @@ def start_web_app(rasa_url: str, log_dir: Path) -> Tuple[str, subprocess.Popen]:
     return f"{base}/", process
 
 
+def start_scripted_rasa(scripts: Dict[str, List[Dict[str, Any]]], var_dir: Path) -> Tuple[str, subprocess.Popen]:
+    """tests/web/scripted_rasa.py: the real socket.io channel in front of a scripted bot."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    script_file = var_dir / "scripts.json"
+    script_file.write_text(json.dumps(scripts), encoding="utf8")
+    port = free_port()
+    log = var_dir / f"scripted-rasa-{port}.log"
+    command = [cli.PYTHON, "-m", "tests.web.scripted_rasa", "--port", str(port), "--scripts", str(script_file)]
+    process = cli.start(command, log, {"BOT_VAR_DIR": str(var_dir)})
+    url = f"http://127.0.0.1:{port}"
+    if not cli.wait_for(f"{url}/", 120, process):
+        cli.stop([process])
+        pytest.fail(f"the scripted Rasa server did not start; {log.name}:\n{log.read_text(errors='replace')[-3000:]}")
+    return url, process
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
@@ -54,16 +71,18 @@ def web_url(servers: Servers) -> Iterator[str]:
 
 
 @pytest.fixture
-def new_chat(browser: Browser, web_url: str) -> Iterator[Callable[..., ChatPage]]:
-    """Make a chat in a fresh browser context (own localStorage, so its own Rasa conversation).
+def new_chat(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., ChatPage]]:
+    """Make a chat in a fresh browser context (own localStorage, so its own Rasa conversation),
+    on the real stack's page unless `url` names another; `options` go to the browser context.
 
     Fails the test if the page hit a script error or a Content-Security-Policy violation.
     """
     contexts = []
     problems: List[str] = []
 
-    def make(viewport: Optional[Dict[str, int]] = None, url: Optional[str] = None) -> ChatPage:
-        context = browser.new_context(viewport=viewport or DESKTOP)
+    def make(viewport: Optional[Dict[str, int]] = None, url: Optional[str] = None, **options: Any) -> ChatPage:
+        url = url or request.getfixturevalue("web_url")
+        context = browser.new_context(viewport=viewport or DESKTOP, **options)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
@@ -73,7 +92,7 @@ def new_chat(browser: Browser, web_url: str) -> Iterator[Callable[..., ChatPage]
                 problems.append(f"CSP: {message.text}") if "Content Security Policy" in message.text else None
             ),
         )
-        return ChatPage(page, url or web_url)
+        return ChatPage(page, url)
 
     yield make
     for context in contexts:

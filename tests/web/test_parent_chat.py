@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import List
+from typing import Callable, List
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from bot.guidance import load_guidance
 from bot.stack import Servers
 from tests.web.chat_page import ChatPage, user_texts_in_tracker
+from tests.web.conftest import PHONE
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +64,7 @@ def test_red_flag_gets_the_999_guidance_first_styled_as_an_emergency(chat: ChatP
     expect(chat.page.locator(".sc-typing")).to_be_hidden()
     assert "Call 999" in replies[0], replies
     first = chat.bot_messages.nth(1)  # message 0 is the greeting
+    expect(first).to_have_attribute("data-level", "emergency")  # the level the bot sent, not the wording
     expect(first).to_have_class("sc-msg sc-bot sc-emergency")
     assert first.evaluate("node => getComputedStyle(node).backgroundColor") == EMERGENCY_RED
     expect(first).to_be_in_viewport()  # later messages of the reply do not push it out of sight
@@ -71,6 +73,18 @@ def test_red_flag_gets_the_999_guidance_first_styled_as_an_emergency(chat: ChatP
     expect(assertive).to_contain_text("Call 999 now")
     later = [chat.bot_messages.nth(i) for i in range(2, chat.bot_messages.count())]
     assert not any("sc-emergency" in (m.get_attribute("class") or "") for m in later)
+
+
+def test_on_a_phone_the_message_box_is_on_the_first_screen_and_the_reply_starts_on_screen(
+    new_chat: Callable[..., ChatPage],
+) -> None:
+    chat = new_chat(viewport=PHONE).open()
+    assert chat.on_screen(chat.input), "no scrolling to find where to type"
+    before = chat.bot_messages.count()
+    chat.send("my baby is floppy and her lips are blue")
+    first = chat.bot_messages.nth(before)
+    assert chat.top_on_screen(first, 80), "the first lines of the 999 text, whatever follows it"
+    expect(first).to_have_class("sc-msg sc-bot sc-emergency")
 
 
 def test_quick_reply_sends_its_payload_and_shows_its_title(chat: ChatPage, servers: Servers) -> None:

@@ -208,6 +208,7 @@
     this.pending = [];
     this.noReplyTimer = null;
     this.notice = null; // "offline" | "noReply" | null
+    this.announcedThisTurn = false;
     this.build();
   }
 
@@ -491,6 +492,7 @@
     this.log.appendChild(node);
     if (entry.from === "user") {
       this.turnStart = null;
+      this.announcedThisTurn = false;
       this.scrollToEnd();
     } else if (!this.turnStart) {
       this.turnStart = node;
@@ -606,7 +608,11 @@
     else this.add(entry);
     if (!entry.film) this.showReplies(entry.buttons || []);
     this.keepReplyInView();
-    if (entry.level === "emergency") announce(this.assertive, TEXT.emergencyAnnounce + entry.text);
+    // Once a reply: a second assertive announcement would cut the first (the 999 text) short.
+    if (entry.level === "emergency" && !this.announcedThisTurn) {
+      this.announcedThisTurn = true;
+      announce(this.assertive, TEXT.emergencyAnnounce + entry.text);
+    }
   };
 
   // What is kept of a bot_uttered (and stored on this device): text, level, buttons, card.
