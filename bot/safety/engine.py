@@ -203,10 +203,13 @@ RULE_LABELS = {
 FEED_WORDS = re.compile(
     r"\d\s*(?:oz|ml|mls)\b|\b(?:oz|ounces?|ml|mls|bottles?|feeds?|feeding|milk|drinks?|drunk|drank|breastfeeds?|cups?)\b"
 )
-_AMOUNT = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:oz|ounces?|ml|mls))?"
-USUAL_AMOUNT = re.compile(rf"\b(?:normally|usually|usual|normal)\b(?:\s+\w+){{0,3}}?\s+{_AMOUNT}\b")
+_AMOUNT = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|couple|few)(?:\s+of)?(?:\s*(?:oz|ounces?|ml|mls))?"
+# "normally 7", "instead of 7", "down from 7oz"
+USUAL_AMOUNT = re.compile(
+    rf"\b(?:normally|usually|usual|normal|instead\s+of|rather\s+than|down\s+from|compared\s+to)\b(?:\s+\w+){{0,3}}?\s+{_AMOUNT}\b"
+)
 ACTUAL_AMOUNT = re.compile(
-    rf"\b(?:had|has|taken|took|drunk|drank|managed|only|just|finished)\b(?:\s+\w+){{0,2}}?\s+{_AMOUNT}\b"
+    rf"\b(?:had|has|taken|took|taking|takes|drunk|drank|drinking|managed|only|just|finished)\b(?:\s+\w+){{0,2}}?\s+{_AMOUNT}\b"
 )
 
 
@@ -306,14 +309,18 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     ):
         add("fever_not_settling", Level.URGENT, f"still {message_temp:g}C after medicine")
 
-    for sign, level, evidence in vital_sign_findings(numbers.read_vitals(factual), age):
+    adult_age = numbers.read_adult_age_years(factual)
+    # an adult's counted rates are read against the adult band ("im 36 ... 30 a minute")
+    vital_age = age if age is not None else (adult_age * 12 if adult_age is not None else None)
+    for sign, level, evidence in vital_sign_findings(numbers.read_vitals(factual), vital_age):
         add(sign, level, evidence)
     risks = set(ctx.risks) | {s for s in scan.present if guidance.signs[s].get("risk_factor")}
     older = guidance.threshold("older_adult_years")
-    adult_age = numbers.read_adult_age_years(factual)
     if (adult_age is not None and adult_age >= older) or (age is not None and age >= older * 12):
         risks.add("older_adult")
-    if numbers.PREGNANT_WEEKS.search(factual) and not re.search(r"\b(?:baby|son|daughter|old)\b", factual):
+    if (
+        numbers.PREGNANT_WEEKS.search(factual) and not re.search(r"\b(?:baby|son|daughter|old)\b", factual)
+    ) or numbers.PREGNANT_SELF.search(factual):
         risks.add("higher_risk")
     risks = sorted(risks)
     unwell = (

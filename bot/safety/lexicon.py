@@ -67,7 +67,9 @@ GAP_BLOCK: FrozenSet[str] = NEGATION | CLAUSE_BREAK_WORDS | (PUNCTUATION - {","}
 NO_LEMMA: FrozenSet[str] = frozenset(
     "worse worst better best less least more most left lying spotted fits sick fitted "
     "wee wet cries crying cried ill hot hotter warm wound bit third fifth second first as "
-    "ground saw lay found felt fell own half quarter fitting fitted harder faster quicker".split()
+    "ground saw lay found felt fell own half quarter fitting fitted harder faster quicker "
+    # "marbled skin" is a colour; "like a marble" is the size of a lump
+    "marbled marbling".split()
 )
 
 

@@ -42,6 +42,12 @@ SUBJECT_NOUNS = (
     r"nephew|niece|lo|ds|dd|he|she|hes|shes|bub|bubba|twins|one|daughters|sons|little one|newborn"
 )
 FIRST_PERSON = re.compile(r"\b(?:im|i\s+am|iam)\s*$")
+_RELATIVE = r"(?:cousin|cousins|friend|friends|mate|mates|classmate|neighbours?|sister|sisters|brother|brothers|sibling|siblings)"
+OTHER_CHILD_BEFORE = re.compile(
+    rf"\b(?:his|her|their)\s+(?:big\s+|little\s+|older\s+|younger\s+|baby\s+|best\s+)?{_RELATIVE}(?:\s+is|\s+s)?\s*$",
+    re.I,
+)
+OTHER_CHILD_AFTER = re.compile(rf"^\s*(?:-?\s*olds?\s+)?{_RELATIVE}\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ AGE_YO = re.compile(rf"\b(\d+(?:[.,]\d+)?){HALF}\s*(yo|y/o|yrs?|yr|mos?|mo|mths?
 AGE_SUBJECT_IS = re.compile(
     rf"\b(?:hes|shes|he\s+is|she\s+is|is|was|aged|age|turned|turns|just)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?"
     rf"({NUM}){HALF}(?:\s*({UNIT})s?)?(?:\s*old)?\b"
+    # "she's 6.5kg" is a weight, not an age
+    r"(?![.,]\d)(?!\s*(?:kg|kgs|kilo|kilos|kilograms?|lb|lbs|pounds|stone|st|oz|ml|grams?|g)\b)"
 )
 AGE_PAREN = re.compile(rf"\(\s*(?:age[d]?\s*)?(\d+(?:[.,]\d+)?){HALF}\s*(?:({UNIT})s?)?\s*(?:old)?\s*\)")
 AGE_NOUN = re.compile(rf"\b(?:{SUBJECT_NOUNS})\s+(?:is\s+|of\s+|aged\s+)?({NUM}){HALF}\s*({UNIT})s?\b")
@@ -141,6 +149,11 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
         start = match.start()
         before = _word_before(text, start)
         if FIRST_PERSON.search(text[: start + (match.group(0).find(match.group(value_group)) if value_group else 0)]):
+            return
+        # "her 3 year old cousin is coming round", "his big sister's 7": another child's age
+        if OTHER_CHILD_BEFORE.search(text[:start]) or (
+            OTHER_CHILD_AFTER.match(text[match.end() :]) and re.search(r"\b(?:his|her|their)\s*$", text[:start], re.I)
+        ):
             return
         if before in NOT_AGE_BEFORE and not strong:
             return
@@ -275,6 +288,13 @@ PREGNANT_WEEKS = re.compile(
 )
 
 
+# "im 33 weeks with my second", "33 weeks pregnant": a parent cannot be a baby of 33 weeks
+PREGNANT_SELF = re.compile(
+    r"\b(?:im|i\s+am|iam)\s+(?:now\s+|nearly\s+|almost\s+|just\s+|about\s+)?(\d{1,2})\s*(?:\+\s*\d\s*)?(?:weeks?|wks?)\b(?!\s*(?:old|ago|post|postpartum|pp))"
+    r"|\b(\d{1,2})\s*(?:weeks?|wks?)\s+(?:pregnant|gone|along|with\s+(?:my|our|her|baby|twins|number))"
+)
+
+
 def read_age_months(text: str, awaiting: Optional[str] = None) -> Optional[float]:
     """The youngest age the text gives (the cautious choice), in months."""
     readings = read_ages(text, awaiting)
@@ -293,6 +313,12 @@ NOT_A_BODY_TEMPERATURE = re.compile(
     r"\b(?:outside|weather|forecast|heatwave|heat\s+wave|room|bedroom|house|oven|fridge|freezer|bath\s+water|"
     r"pool|sea|spain|abroad|laptop|engine|degrees\s+out|out\s+there|in\s+here)\b"
 )
+# "the thermometer says 35.5, even though the room is warm": the child's reading; a room
+# named after it only says where they are (weather or a thing after it still counts).
+BODY_READING_BEFORE = re.compile(
+    r"\b(?:thermometer|temp|temperature|underarm|armpit|ear|forehead)\s+(?:says|said|reads|read|showing|shows|is|was|of)\s*$"
+)
+NOT_A_BODY_AFTER_READING = re.compile(r"\b(?:outside|weather|forecast|oven|fridge|freezer|bath\s+water|pool|sea|degrees\s+out|out\s+there)\b")
 F_CONTEXT = re.compile(
     r"\b(?:temp|temps|temperature|temprature|fever|thermometer|reading|reads|says|showing|shows|ear|forehead|underarm|"
     r"armpit|axillary|tympanic|oral|rectal|rectally|orally|peaked|spiked|hit|measured|of)\b[^\d(]*$"
@@ -346,7 +372,14 @@ def read_temperatures(text: str, awaiting: Optional[str] = None) -> List[Tempera
             continue  # part of a time, a date, a list or a shorthand age (4/52)
         if _is_vital(text, match.start(), match.end()):
             continue  # a pulse, breathing rate or oxygen level
-        if NOT_A_BODY_TEMPERATURE.search(text[max(0, match.start() - 40) : match.end() + 30]):
+        if NOT_A_BODY_TEMPERATURE.search(text[max(0, match.start() - 40) : match.start()]) or (
+            NOT_A_BODY_TEMPERATURE.search(text[match.end() : match.end() + 30])
+            and not (
+                BODY_READING_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
+                and not NOT_A_BODY_AFTER_READING.search(text[match.end() : match.end() + 30])
+                and re.match(r"\s*(?:c|degrees?)?\s*(?:[,;]|and\b|but\b|though\b|although\b|even\b|while\b)", text[match.end() :])
+            )
+        ):
             continue  # the weather, a room, the bath, the oven
         has_decimal = "." in raw or "," in raw
         if not has_decimal and not unit and PERSON_AGE_BEFORE.search(text[: match.start()]):
@@ -414,13 +447,21 @@ BREATHS_IN_SECONDS = re.compile(r"\b(\d{1,3})\s*(?:breaths?|resps?)?\s+in\s+(\d{
 HEART_WORD = r"(?:heart\s*rate|heartrate|heart\s+beat|heartbeat|heart|pulse|hr)"
 HEART_RATE = [
     re.compile(r"\b(\d{2,3})\s*(?:bpm|beats)\b"),
-    re.compile(rf"\b{HEART_WORD}\b[^.!?\d]{{0,25}}?\b(\d{{2,3}})\b(?!\s*(?:%|c\b|f\b|degrees?|breaths?))"),
+    re.compile(rf"\b{HEART_WORD}\b[^.!?\d]{{0,40}}?\b(\d{{2,3}})\b(?!\s*(?:%|c\b|f\b|degrees?|breaths?))"),
 ]
 OXYGEN_WORD = r"(?:sats?|saturations?|sat\s+levels?|oxygen(?:\s+levels?)?|o2|spo2|sp02|oximeter|pulse\s+ox|pulseox)"
 OXYGEN = [
     re.compile(rf"\b{OXYGEN_WORD}\b[^.!?\d]{{0,25}}?\b(\d{{2,3}})\b\s*%?"),
     re.compile(rf"\b(\d{{2,3}})\s*%\s*(?:{OXYGEN_WORD}|on\s+the\s+(?:oximeter|monitor|machine))"),
+    # "keeps reading 93 for the oxygen number", "93 on the sats"
+    re.compile(rf"\b(\d{{2,3}})\s*%?\s+(?:for|on|as)\s+(?:the\s+|her\s+|his\s+|their\s+|my\s+)?{OXYGEN_WORD}\b"),
 ]
+# An oximeter shows the pulse too: a reading over 100 on it is a heart rate.
+OXIMETER_PULSE_OVER = 100
+# "65 in one minute", "152 a minute on the monitor": the kind comes from the words around it.
+BARE_PER_MINUTE = re.compile(r"\b(\d{2,3})\s*(?:a|per|/|in\s+(?:a|one|1)|each|every)\s*(?:min|mins|minute)\b")
+_HEART_CONTEXT = re.compile(r"\b(?:heart|heartbeat|pulse|beats?|bpm|hr|thumping|pounding|racing)\b")
+_BREATH_CONTEXT = re.compile(r"\b(?:breaths?|breathing|breathe|breathes|resps?|respirations?|count|counted|counting)\b")
 REFILL_WORD = re.compile(
     r"\b(?:pink|colour|color|refill|press|pressed|pressing|push|pushed|squeeze|squeezed|nail|nails|blanch|white)\b"
 )
@@ -428,7 +469,9 @@ REFILL_SECONDS = re.compile(
     r"\b(\d+(?:[.,]\d)?|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:seconds?|secs?|s)\b"
 )
 _VITAL_NEAR = re.compile(rf"(?:{BREATH_WORD}|{HEART_WORD}|{OXYGEN_WORD}|bpm|beats)\b[^.!?\d]{{0,30}}$")
-_VITAL_AFTER = re.compile(r"^\s*(?:bpm|beats|breaths?|resps?|%)")
+_VITAL_AFTER = re.compile(
+    rf"^\s*(?:bpm|beats|breaths?|resps?|%|(?:for|on|as)\s+(?:the\s+|her\s+|his\s+|my\s+)?{OXYGEN_WORD}\b|{_PER_MINUTE})"
+)
 
 
 def _is_vital(text: str, start: int, end: int) -> bool:
@@ -450,7 +493,10 @@ def read_vitals(text: str) -> List[VitalReading]:
 
     for pattern in OXYGEN:
         for match in pattern.finditer(text):
-            add("oxygen_saturation", match, 50, 100)
+            if float(match.group(1)) > OXIMETER_PULSE_OVER:
+                add("heart_rate", match, 30, 260)
+            else:
+                add("oxygen_saturation", match, 50, 100)
     for match in BREATHS_IN_SECONDS.finditer(text):
         seconds = float(match.group(2))
         if 10 <= seconds <= 30 and (re.search(rf"\b{BREATH_WORD}\b", text) or "count" in text):
@@ -465,6 +511,12 @@ def read_vitals(text: str) -> List[VitalReading]:
     for pattern in HEART_RATE:
         for match in pattern.finditer(text):
             add("heart_rate", match, 30, 260)
+    for match in BARE_PER_MINUTE.finditer(text):
+        sentence = re.split(r"[.!?]", text[: match.start()])[-1] + text[match.start() : match.end() + 40].split(".")[0]
+        if _HEART_CONTEXT.search(sentence):
+            add("heart_rate", match, 30, 260)
+        elif _BREATH_CONTEXT.search(text):
+            add("breathing_rate", match, 8, 150)
     if REFILL_WORD.search(text):
         for match in REFILL_SECONDS.finditer(text):
             window = text[max(0, match.start() - 60) : match.end() + 40]
@@ -484,7 +536,7 @@ OTHER_ILLNESS = re.compile(
 )
 DURATION = re.compile(
     rf"(?P<pre>\b(?:for|since|over|of|lasted|lasting|last|past|on\s+and\s+off\s+for|now|been)\b)?\s*"
-    rf"(?:nearly|almost|about|around|over|more\s+than|at\s+least|a\s+good)?\s*({NUM}|a|couple\s+of|few)\s*(?:whole|full|solid|good|entire)?\s*({UNIT_DAY}|nights?|{UNIT_WEEK}|fortnight)s?\b"
+    rf"(?:nearly|almost|about|around|over|more\s+than|at\s+least|a\s+good)?\s*\b({NUM}|a|couple\s+of|few)\s*(?:whole|full|solid|good|entire)?\s*({UNIT_DAY}|nights?|{UNIT_WEEK}|fortnight)s?\b"
 )
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
@@ -548,9 +600,15 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
         day = DAY_N_OF.search(text)
         if day:
             best = word_or_number(day.group(1))
-    for clause in re.split(r"(?<!\d)[.,]|[.,](?!\d)|[!?;\n]|\bbut\b|\bhowever\b", text):
+    parts = re.split(r"((?<!\d)[.,]|[.,](?!\d)|[!?;\n]|\bbut\b|\bhowever\b)", text)
+    # "running hot like a kettle, five whole days now": a duration in the comma clause after the fever
+    previous_fever = False
+    for index, clause in enumerate(parts[0::2]):
+        separator = parts[2 * index + 1] if 2 * index + 1 < len(parts) else ""
         has_fever_word = re.search(rf"\b{FEVER_WORDS}\b", clause) is not None
-        if not has_fever_word and (not fever_in_context or OTHER_ILLNESS.search(clause)):
+        after_fever = previous_fever and not has_fever_word and not OTHER_ILLNESS.search(clause)
+        previous_fever = has_fever_word and separator == ","
+        if not has_fever_word and not after_fever and (not fever_in_context or OTHER_ILLNESS.search(clause)):
             continue
         days: Optional[float] = None
         match = DAY_N_OF.search(clause)
@@ -561,11 +619,14 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
             word = nth.group(1)
             days = float(ORDINALS.get(word) or int(re.sub(r"\D", "", word)))
         for dmatch in DURATION.finditer(clause):
-            if not has_fever_word and not dmatch.group("pre"):
-                continue  # a bare "10 weeks" answers "how old?", it is not a duration
             after = _word_after(clause, dmatch.end())
-            if after in ("ago", "old", "olds", "before", "baby", "babies", "son", "daughter", "girl", "boy"):
-                continue
+            if not has_fever_word and not dmatch.group("pre") and not (after_fever and after == "now"):
+                continue  # a bare "10 weeks" answers "how old?", it is not a duration
+            if after in ("ago", "old", "olds", "before", "baby", "babies", "son", "daughter", "girl", "boy",
+                         "pregnant", "postpartum", "postnatal", "pp", "post", "gestation", "along", "gone"):
+                continue  # an age, a gestation or the time since a birth, not the fever
+            if not dmatch.group("pre") and re.search(rf"\b(?:{SUBJECT_NOUNS}|im|i\s+am)\s*$", clause[: dmatch.start()]):
+                continue  # "lo 6wks temp 37.8": an age
             before = clause[max(0, dmatch.start() - 12) : dmatch.start()]
             if re.search(r"\b(?:in|every|next|jabs)\s*$", before):
                 continue

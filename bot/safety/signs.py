@@ -478,8 +478,15 @@ def _illness_word(sign: Dict[str, Any], words: Sequence[str], start: int, end: i
 
 def _remote_past_only(words: Sequence[str], start: int) -> bool:
     """A risk factor told in the past ("had my spleen out years ago") still holds now."""
-    before = " ".join(words[max(0, start - 12) : start])
-    return not any(w in before.split() for w in CONDITIONAL | FUTURE_MARKERS | QUESTION_START)
+    before = words[max(0, start - 12) : start]
+    if set(before) & (CONDITIONAL | FUTURE_MARKERS):
+        return False
+    # a question only when its sentence opens with a question word ("my son is 10 and has
+    # lived without a spleen since ... as a toddler" is a statement)
+    opening = start
+    while opening > 0 and words[opening - 1] not in {".", "!", "?", "\n", ":"}:
+        opening -= 1
+    return words[opening] not in QUESTION_START if opening < start else True
 
 
 def _sentence_text(words: Sequence[str], sentences: Sequence[int], index: int) -> str:
