@@ -22,6 +22,12 @@ class ActionReply(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         turn = turn_from_tracker(tracker)
-        result = composer.compose(turn)
+        try:
+            result = composer.compose(turn)
+        except Exception:
+            # never a silent or broken turn: the level's line and the safety line still go out
+            logger.exception("composing the reply failed; sending the level's guidance only")
+            send(dispatcher, composer.minimal_reply(turn))
+            return []
         send(dispatcher, result.messages)
         return composed_events(result, turn)

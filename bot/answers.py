@@ -124,8 +124,21 @@ TOPICS: List[tuple] = [
     ("contagious", re.compile(r"\b(?:contagious|catching|infectious)\b|\bcatch\s+(?:it|sepsis|this)\b"), False),
     (
         "fever_by_age",
-        re.compile(r"\bis\s+(?:that|this|it)\s+(?:a\s+)?(?:fever|high|normal|too\s+high|a\s+high\s+temp\w*)\b"),
+        re.compile(
+            r"\bis\s+(?:that|this|it)\s+(?:a\s+)?(?:fever|high|too\s+high|a\s+high\s+temp\w*)\b|"
+            r"\b(?:classed|counted|count|counts|class)\s+as\s+(?:a\s+)?(?:fever|high|temperature)\b|"
+            r"\b(?:\d\d(?:[.,]\d)?|temp|temperature)\b.*\bis\s+(?:that|this|it)\s+(?:normal|ok|okay)\b"
+        ),
         True,
+    ),
+    (
+        "will_be_ok",
+        re.compile(
+            r"\b(?:will|is|would)\s+(?:she|he|they|it|my\s+\w+|the\s+baby)\s+(?:be|going\s+to\s+be)\s+"
+            r"(?:ok|okay|alright|all\s+right|fine|safe)\b(?!\s+to\s+(?:go|attend|have|take|eat|swim|play|do))|\b(?:is|will)\s+(?:she|he|they)\s+(?:going\s+to\s+)?(?:die|dying)\b|"
+            r"\bbe\s+(?:ok|okay|alright|fine)\s+will\s+not\s+(?:she|he|they)\b"
+        ),
+        False,
     ),
     (
         "signs",
@@ -266,7 +279,8 @@ TOPICS: List[tuple] = [
             r"\b(?:breastfeed|breast\s+feed|breastfeeding|bottle|formula)\b|\bdehydrat\w*|\b(?:should|must)\s+(?:she|he|they|i)\s+(?:eat|drink|feed)\b|"
             r"\b(?:will\s+not|not|is\s+not|would\s+not)\s+(?:eat|eating|drink|drinking|feed|feeding|take\s+(?:her|his|the)\s+(?:milk|bottle))\b|"
             r"\bhow\s+(?:much|many|often|do\s+i\s+get)\b.*\b(?:drink|drinking|having|milk|feed|feeds|nappies|nappy|wees?|fluids?|water)\b|"
-            r"\b(?:eat|eating|drink|drinking|milk|feed|feeding|nappies|sipping)\b.*\b(?:ok|okay|enough|normal|fine|alright)\b"
+            r"\b(?:eat|eating|drink|drinking|milk|feed|feeding|nappies|sipping)\b.*\b(?:ok|okay|enough|normal|fine|alright)\b|"
+            r"\b(?:give|offer|have)\s+(?:her|him|them|the\s+baby)?\s*(?:a\s+|some\s+)?(?:drink|drinks|water|milk|juice|squash|bottle|feed|breastfeed|food|ice\s+lolly)\b"
         ),
         True,
     ),
@@ -284,7 +298,7 @@ TOPICS: List[tuple] = [
     (
         "fever_by_age",
         re.compile(
-            r"\b(?:is|isnt|does|would|counts?|classed|class)\b.*\b(?:\d{2}(?:[.,]\d)?|temp|temperature|it|that|this)\b.*\b(?:high|fever|feverish|normal|ok|okay|bad|too|worry|worrying|concerning|dangerous|serious|temperature)\b|"
+            r"\b(?:is|isnt|does|would|counts?|classed|class)\b.*\b(?:\d{2}(?:[.,]\d)?|temp|temperature|temps)\b.*\b(?:high|fever|feverish|normal|ok|okay|bad|too|worry|worrying|concerning|dangerous|serious|temperature)\b|"
             r"\bwhat\s+(?:is|counts\s+as|temperature\s+is)\s+(?:a\s+)?(?:high|normal|fever)\b|\bwhat\s+is\s+a\s+(?:normal|high)\s+temp\w*\b|\bwhen\s+is\s+(?:a\s+)?(?:temp|temperature|fever)\b"
         ),
         True,

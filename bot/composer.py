@@ -59,6 +59,7 @@ TOPIC_KEYS: Dict[str, str] = {
         "signs",
         "meningitis",
         "home_care",
+        "will_be_ok",
     )
 }
 # Keys whose message expresses a level (styling and checks read this, never the text).
@@ -259,6 +260,9 @@ def answer(turn: Turn, topic: Optional[str]) -> List[Message]:
     if topic == "while_waiting" and not (emergency or urgent):
         topic = "home_care" if turn.child_described else "who_to_call"
     key = TOPIC_KEYS[topic]
+    if topic == "drinks_feeding" and emergency:
+        topic = "while_waiting"  # "can I give her a drink" while help comes
+    key = TOPIC_KEYS[topic]
     if topic == "while_waiting" and urgent:
         key = "answer.who_to_call"
     if topic == "medicines" and emergency:
@@ -274,15 +278,25 @@ def answer(turn: Turn, topic: Optional[str]) -> List[Message]:
     else:
         key = variant(key, turn.about)
     out = []
-    if topic == "fever_by_age" and turn.message_temperature is not None:
-        high = turn.message_temperature >= load_guidance().threshold("fever_c")
-        out.append(
-            msg("answer.reading_high" if high else "answer.reading_not_high", reading=f"{turn.message_temperature:g}")
-        )
+    reading = turn.message_temperature if turn.message_temperature is not None else reading_in(turn.text)
+    if topic == "fever_by_age" and reading is not None:
+        high = reading >= load_guidance().threshold("fever_c")
+        out.append(msg("answer.reading_high" if high else "answer.reading_not_high", reading=f"{reading:g}"))
     out.append(msg(key))
     if topic == "who_to_call" and turn.about == person.CHILD:
         out[-1] = msg(key, how_111_key(turn))
     return out
+
+
+CELSIUS_READING = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])(?:[.,](\d))?(?![\d.])")
+
+
+def reading_in(text: str) -> Optional[float]:
+    """A body temperature in Celsius named in a question ("is 38.4 high for a 5 year old")."""
+    match = CELSIUS_READING.search(text)
+    if not match:
+        return None
+    return float(f"{match.group(1)}.{match.group(2) or 0}")
 
 
 def intent_answer(turn: Turn) -> List[Message]:
@@ -295,9 +309,9 @@ def intent_answer(turn: Turn) -> List[Message]:
         return out + [
             tag(m) for m in replies.films(replies.FILM_INTENTS[intent]) if "safety_line" not in replies.message_keys(m)
         ]
-    if intent == "ask_capabilities":
+    if intent == "ask_capabilities" and turn.intent_confidence >= 0.7:
         return [msg("answer.capabilities")]
-    if intent == "bot_challenge":
+    if intent == "bot_challenge" and turn.intent_confidence >= 0.7 and turn.level < Level.URGENT:
         return [msg("chat.bot_challenge")]
     key = replies.INFO_INTENTS.get(intent)
     if key and turn.intent_confidence >= 0.5:
@@ -330,7 +344,13 @@ def compose(turn: Turn) -> Composed:
     topics = answers.find_topics(turn.text, turn.intent, turn.intent_confidence)
     topic = topics[0] if topics else None
     closing = turn.intent in ("thank", "goodbye") or bool(answers.THANKS_ONLY.match(answers.normalise(turn.text)))
-    closing = closing and topic is None and not turn.new_facts and turn.message_level < Level.URGENT
+    closing = (
+        closing
+        and topic is None
+        and not turn.new_facts
+        and turn.message_level < Level.URGENT
+        and not answers.is_question(turn.text)
+    )
 
     # 1. the line the level requires
     if turn.level >= Level.EMERGENCY:
@@ -421,6 +441,17 @@ def compose(turn: Turn) -> Composed:
         asked.append(question)
         out.append(question_message(question, about))
     return finish(out, asked, said, question, about, turn)
+
+
+def minimal_reply(turn: Turn) -> List[Message]:
+    """When composing fails: the line the level requires and the safety line, nothing else."""
+    out: List[Message] = []
+    if turn.level >= Level.EMERGENCY and not turn.emergency_sent:
+        out.append(msg("emergency.reminder"))
+    elif turn.level == Level.URGENT:
+        out.append(msg("urgent.reminder"))
+    out.append(msg("safety_line.short"))
+    return out
 
 
 def question_message(key: str, about: Optional[str]) -> Message:
@@ -549,7 +580,9 @@ def finish(
             said.append(sig)
     level_line_sent = turn.emergency_sent or turn.level >= Level.URGENT
     if not level_line_sent and (not kept or not replies.has_escalation(kept)):
-        kept.append(msg("safety_line.short"))
+        # before a closing question: its quick replies (numbered on SMS) stay last
+        at = len(kept) - 1 if kept and kept[-1].get("buttons") else len(kept)
+        kept.insert(at, msg("safety_line.short"))
     films = [
         str(m["custom"]["key"])
         for m in kept
@@ -563,10 +596,12 @@ def shortened(m: Message) -> Optional[Message]:
     keys = replies.message_keys(m)
     if not any(k.startswith("answer.") for k in keys):
         return None
-    first = re.split(r"(?<=[.!?])\s", replies.message_text(m).strip(), maxsplit=1)[0]
-    if len(first) > LONG_MESSAGE - 20:
-        first = first[: LONG_MESSAGE - 21].rsplit(" ", 1)[0] + "..."
-    text = f"{first} {load_guidance().text('chat.more_above')}"
+    suffix = load_guidance().text("chat.more_above")
+    room = LONG_MESSAGE - len(suffix) - 1
+    first = re.split(r"(?<=[.!?:;])\s", replies.message_text(m).strip(), maxsplit=1)[0]
+    if len(first) > room:
+        first = first[: room - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+    text = f"{first} {suffix}"
     return tag({"text": text, KEYS_FIELD: keys + ["chat.more_above"]})
 
 

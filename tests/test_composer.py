@@ -129,3 +129,23 @@ def test_question_topics_are_read_from_concepts(text: str, topic: str) -> None:
 
 def test_a_statement_is_not_a_question_about_first_aid() -> None:
     assert "fit_first_aid" not in answers.find_topics("she had a fit at the checkout over sweets")
+
+
+def test_every_topic_the_reader_can_find_has_an_answer_at_every_level_for_every_person() -> None:
+    from bot.composer import answer
+
+    topics = {name for name, _pattern, _gated in answers.TOPICS} | set(answers.INTENT_TOPICS.values())
+    for topic in sorted(topics):
+        for level in (Level.NONE, Level.ADVICE, Level.URGENT, Level.EMERGENCY):
+            for about in (person.CHILD, person.SELF, person.OTHER):
+                out = answer(turn(level=level, text="?", about=about, age_months=30), topic)
+                assert topic == "handover" or out, (topic, level, about)
+                assert all(message_text(m) for m in out)
+
+
+def test_a_composer_failure_still_sends_the_levels_line() -> None:
+    from bot.composer import minimal_reply
+
+    emergency = minimal_reply(turn(level=Level.EMERGENCY, text="x"))
+    assert message_keys(emergency[0]) == ["emergency.reminder"]
+    assert message_keys(minimal_reply(turn(level=Level.URGENT, text="x"))[0]) == ["urgent.reminder"]
