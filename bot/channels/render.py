@@ -162,6 +162,16 @@ def split_reply(text: str, limit: int, first: Optional[str] = None) -> List[str]
 
 def render_reply(messages: Iterable[Dict[str, Any]], limit: int) -> RenderedReply:
     """The parts to send, in order, and the payloads behind the numbered options."""
+    messages = list(messages)
     blocks, payloads = render_blocks(messages)
     text = "\n\n".join(blocks)
-    return RenderedReply(parts=split_reply(text, limit, replies.emergency_first()["text"]), payloads=payloads)
+    # the message that carries the emergency line (by its keys or level, never its wording)
+    first = next(
+        (
+            str(m.get("text") or "")
+            for m in messages
+            if set(replies.message_keys(m)) & replies.EMERGENCY_FIRST_KEYS or m.get("level") == "emergency"
+        ),
+        None,
+    )
+    return RenderedReply(parts=split_reply(text, limit, first or None), payloads=payloads)
