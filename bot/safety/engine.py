@@ -209,7 +209,7 @@ USUAL_AMOUNT = re.compile(
     rf"\b(?:normally|usually|usual|normal|instead\s+of|rather\s+than|down\s+from|compared\s+to)\b(?:\s+\w+){{0,3}}?\s+{_AMOUNT}\b"
 )
 ACTUAL_AMOUNT = re.compile(
-    rf"\b(?:had|has|taken|took|taking|takes|drunk|drank|drinking|managed|only|just|finished)\b(?:\s+\w+){{0,2}}?\s+{_AMOUNT}\b"
+    rf"\b(?:had|has|taken|took|taking|takes|drunk|drank|drinking|feeding|feeds|managed|only|just|finished)\b(?:\s+\w+){{0,2}}?\s+{_AMOUNT}\b"
 )
 
 
@@ -229,6 +229,25 @@ def feeding_ratio(text: str) -> Optional[float]:
     if len(amounts) >= 2 and max(amounts) > 0:
         return min(amounts) / max(amounts)
     return None
+
+
+NAPPY_COUNT = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|couple)\s+(?:of\s+)?(?:small\s+)?(?:wet\s+)?(?:nappies|nappy|nappys|diapers?|wees|pees)\b"
+)
+NAPPY_USUAL = re.compile(
+    r"\b(?:normally|usually|usual|normal|instead\s+of|rather\s+than|down\s+from|compared\s+to)\b(?:\s+\w+){0,3}?\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+)
+
+
+def nappy_ratio(text: str) -> Optional[float]:
+    """How many wet nappies (or wees) compared with the usual, when the text gives both."""
+    actual, usual = NAPPY_COUNT.search(text), NAPPY_USUAL.search(text)
+    if not actual or not usual or usual.start(1) == actual.start(1):
+        return None
+    normal, taken = numbers.word_or_number(usual.group(1)), numbers.word_or_number(actual.group(1))
+    if not normal or taken is None:
+        return None
+    return taken / normal
 
 
 def _words_present(norms: List[str], words: List[str], vocabulary: List[str]) -> bool:
@@ -341,6 +360,11 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
         ratio = feeding_ratio(normalised)
         if ratio is not None and ratio < 0.5:
             add("poor_feeding", Level.URGENT, f"{ratio:.0%} of the usual feeds")
+
+    if "reduced_urine" not in findings and "no_wee" not in findings and "reduced_urine" in guidance.signs:
+        nappies = nappy_ratio(normalised)
+        if nappies is not None and nappies <= 0.5:
+            add("reduced_urine", Level.parse(guidance.signs["reduced_urine"]["level"]), f"{nappies:.0%} of the usual wet nappies")
 
     # --- answers to the bot's own questions ---------------------------------------
     answered = None

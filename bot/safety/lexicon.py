@@ -69,7 +69,9 @@ NO_LEMMA: FrozenSet[str] = frozenset(
     "wee wet cries crying cried ill hot hotter warm wound bit third fifth second first as "
     "ground saw lay found felt fell own half quarter fitting fitted harder faster quicker "
     # "marbled skin" is a colour; "like a marble" is the size of a lump
-    "marbled marbling".split()
+    "marbled marbling "
+    # "words slurred like hes drunk" is not "drinking"
+    "drunk".split()
 )
 
 

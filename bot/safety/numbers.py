@@ -175,6 +175,8 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
             return
         if _negated(text, start):
             return
+        if unit and re.fullmatch(rf"{UNIT_WEEK}s?", unit) and re.search(rf"\b(?:{ADULT_NOUNS}|wifes|partners)(?:\s+(?:is|s|now|nearly|almost))*\s*$", text[:start]):
+            return  # "partner is 35 weeks": a pregnancy, not an age
         after = _word_after(text, match.end())
         if after in NOT_AGE_AFTER and not (strong and after == "now"):
             return
@@ -292,6 +294,7 @@ PREGNANT_WEEKS = re.compile(
 PREGNANT_SELF = re.compile(
     r"\b(?:im|i\s+am|iam)\s+(?:now\s+|nearly\s+|almost\s+|just\s+|about\s+)?(\d{1,2})\s*(?:\+\s*\d\s*)?(?:weeks?|wks?)\b(?!\s*(?:old|ago|post|postpartum|pp))"
     r"|\b(\d{1,2})\s*(?:weeks?|wks?)\s+(?:pregnant|gone|along|with\s+(?:my|our|her|baby|twins|number))"
+    r"|\b(?:wife|partner|girlfriend|fiancee|missus|mrs)\s+(?:is|s)\s+(?:now\s+|nearly\s+|almost\s+)?(\d{1,2})\s*(?:weeks?|wks?)\b(?!\s*(?:old|ago|post|postpartum|pp))"
 )
 
 
@@ -318,6 +321,10 @@ NOT_A_BODY_TEMPERATURE = re.compile(
 BODY_READING_BEFORE = re.compile(
     r"\b(?:thermometer|temp|temperature|underarm|armpit|ear|forehead)\s+(?:says|said|reads|read|showing|shows|is|was|of)\s*$"
 )
+# "breathing fine, temp 39": the number belongs to the word right before it
+TEMP_WORD_BEFORE = re.compile(r"\b(?:temp|temps|temperature|fever|thermometer)\s*(?:of|is|was|at|now|says|reads)?\s*$")
+# "39.5 ear", "37.8 under arm": a reading taken on a body
+BODY_SITE_AFTER = re.compile(r"\s*(?:c\b|degrees?\b)?\s*(?:in\s+(?:the|his|her)\s+)?(?:ear|underarm|under\s+(?:the\s+|his\s+|her\s+)?arm|armpit|forehead|axillary|tympanic|rectal|oral)\b")
 NOT_A_BODY_AFTER_READING = re.compile(r"\b(?:outside|weather|forecast|oven|fridge|freezer|bath\s+water|pool|sea|degrees\s+out|out\s+there)\b")
 F_CONTEXT = re.compile(
     r"\b(?:temp|temps|temperature|temprature|fever|thermometer|reading|reads|says|showing|shows|ear|forehead|underarm|"
@@ -370,9 +377,10 @@ def read_temperatures(text: str, awaiting: Optional[str] = None) -> List[Tempera
             continue
         if re.search(r"\d[.:/]\s*$", text[: match.start()]) or text[match.end(1) : match.end(1) + 1] == "/":
             continue  # part of a time, a date, a list or a shorthand age (4/52)
-        if _is_vital(text, match.start(), match.end()):
+        if _is_vital(text, match.start(), match.end()) and not TEMP_WORD_BEFORE.search(text[: match.start()]):
             continue  # a pulse, breathing rate or oxygen level
-        if NOT_A_BODY_TEMPERATURE.search(text[max(0, match.start() - 40) : match.start()]) or (
+        site_after = BODY_SITE_AFTER.match(text[match.end() :])
+        if (not site_after and NOT_A_BODY_TEMPERATURE.search(text[max(0, match.start() - 40) : match.start()])) or (
             NOT_A_BODY_TEMPERATURE.search(text[match.end() : match.end() + 30])
             and not (
                 BODY_READING_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
@@ -478,14 +486,39 @@ def _is_vital(text: str, start: int, end: int) -> bool:
     return bool(_VITAL_NEAR.search(text[max(0, start - 40) : start]) or _VITAL_AFTER.match(text[end:]))
 
 
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+        "ninety": 90}  # fmt: skip
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+WORD_RATE = re.compile(
+    rf"\b({'|'.join(TENS)})(?:[\s-]+({'|'.join(UNITS)}))?\b(?!\s+point)|\b(?:a\s+|one\s+)?hundred(?:\s+and)?(?:\s+({'|'.join(TENS)}))?(?:[\s-]+({'|'.join(UNITS)}))?\b"
+)
+
+
+def _rates_in_digits(text: str) -> str:
+    """ "counted her breathing: sixty-eight" -> "... 68" (only for the vital sign readers; a
+    temperature in words is read elsewhere)."""
+
+    def digits(match: re.Match) -> str:
+        if match.group(1):
+            return str(TENS[match.group(1)] + (UNITS[match.group(2)] if match.group(2) else 0))
+        value = 100 + (TENS[match.group(3)] if match.group(3) else 0) + (UNITS[match.group(4)] if match.group(4) else 0)
+        return str(value)
+
+    return WORD_RATE.sub(digits, text)
+
+
 def read_vitals(text: str) -> List[VitalReading]:
     """Breathing rate and heart rate (per minute), oxygen saturation (%), capillary refill (s)."""
+    if re.search(rf"\b(?:{BREATH_WORD}|{HEART_WORD}|{OXYGEN_WORD})\b", text):
+        text = _rates_in_digits(text)
     found: List[VitalReading] = []
     spans: List[tuple] = []
 
     def add(kind: str, match: re.Match, low: float, high: float) -> None:
         if any(a <= match.start(1) < b for a, b in spans):
             return
+        if TEMP_WORD_BEFORE.search(text[: match.start(1)]):
+            return  # "breathing fine, temp 39": the number belongs to the word next to it
         value = float(match.group(1))
         if low <= value <= high:
             spans.append((match.start(1), match.end(1)))
@@ -625,7 +658,10 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
             if after in ("ago", "old", "olds", "before", "baby", "babies", "son", "daughter", "girl", "boy",
                          "pregnant", "postpartum", "postnatal", "pp", "post", "gestation", "along", "gone"):
                 continue  # an age, a gestation or the time since a birth, not the fever
-            if not dmatch.group("pre") and re.search(rf"\b(?:{SUBJECT_NOUNS}|im|i\s+am)\s*$", clause[: dmatch.start()]):
+            if not dmatch.group("pre") and re.search(
+                rf"\b(?:{SUBJECT_NOUNS}|{ADULT_NOUNS}|im|i\s+am)(?:\s+(?:is|was|s|just|only|now|nearly|almost|aged))*\s*$",
+                clause[: dmatch.start()],
+            ):
                 continue  # "lo 6wks temp 37.8": an age
             before = clause[max(0, dmatch.start() - 12) : dmatch.start()]
             if re.search(r"\b(?:in|every|next|jabs)\s*$", before):
@@ -660,6 +696,23 @@ def _to_24h(hour: int, marker: Optional[str]) -> int:
     return hour
 
 
+def _clock_prefix(text: str, start: int) -> Optional[str]:
+    """ "since morning 6 oclock, now night 8 oclock": the part of the day said before the time."""
+    word = _word_before(text, start)
+    if word in ("morning", "am"):
+        return "am"
+    if word in ("night", "evening", "afternoon", "tonight", "pm"):
+        return "pm"
+    return None
+
+
+def _day_part(match: re.Match, text: str) -> Optional[str]:
+    marker = match.group(3)
+    if marker and marker.replace(" ", "") != "oclock":
+        return marker
+    return _clock_prefix(text, match.start()) or marker
+
+
 def read_hours_without_wee(text: str) -> Optional[float]:
     """Hours since the last wee or wet nappy, when the text says."""
     match = re.search(r"\b(\d+(?:[.,]\d)?|" + _NUM_WORD + r")\s*(?:hours?|hrs?|h)\b", text)
@@ -673,7 +726,7 @@ def read_hours_without_wee(text: str) -> Optional[float]:
     if since:
         times = [m for m in CLOCK.finditer(text, since.end()) if m.group(3) or m.group(2)]
         if len(times) >= 2:
-            start = _to_24h(int(times[0].group(1)), times[0].group(3))
-            end = _to_24h(int(times[1].group(1)), times[1].group(3))
+            start = _to_24h(int(times[0].group(1)), _day_part(times[0], text))
+            end = _to_24h(int(times[1].group(1)), _day_part(times[1], text))
             return float((end - start) % 24)
     return None
