@@ -59,6 +59,7 @@ WH_WORDS = frozenset("what why how when which where who whats hows wat wot wats"
 ASKING_WORDS = frozenset(
     "always usually ever normally mean means serious dangerous bad worry genetic hereditary".split()
 )
+ILLNESS_NAMES = frozenset("sepsis septic septicaemia septicemia meningitis".split())
 GENERIC_MARKERS = frozenset("a an you your someone somebody children kids babies people anyone adults".split())
 GENERIC_PHRASES = ("look like", "looks like", "mean", "signs of", "sign of", "symptom", "symptoms", "in general",
                    "difference between", "cause", "causes", "run in", "brain damage", "normal for", "how would",
@@ -348,7 +349,8 @@ class SignMatcher:
             if _negated(norms, words, start, end, clauses):
                 scan.negated.setdefault(match.sign, match)
                 continue
-            if start in scan.hypothetical_tokens and not (sign.get("risk_factor") and _remote_past_only(words, start)):
+            lasting = sign.get("risk_factor") and sign.get("lasting", False)
+            if start in scan.hypothetical_tokens and not (lasting and _remote_past_only(words, start)):
                 scan.hypothetical.setdefault(match.sign, match)
                 scan.hypothetical_sentences.add(sentences[start])
                 continue
@@ -416,6 +418,8 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
             or "?" in sent_set
             or bool(sent_set & ASKING_WORDS)
             or any(f" {p} " in text for p in GENERIC_PHRASES)
+            # "can sepsis make adults confused": a question about the illness, asked without a "?"
+            or bool(sent_set & ILLNESS_NAMES)
         )
         if first in QUESTION_START and asks and not (SPECIFIC_MARKERS & sent_set):
             if GENERIC_MARKERS & sent_set or any(f" {p} " in text for p in GENERIC_PHRASES):
