@@ -89,8 +89,27 @@ TEXTING = {
 }
 
 
+# voice-to-text and spoken forms of the words the topics need
+SPOKEN = [
+    (re.compile(r"\bnine\s+nine\s+nine\b"), "999"),
+    (re.compile(r"\bone\s+one\s+one\b"), "111"),
+    (re.compile(r"\bcal\s*pol+e?\b|\bcalpal\b|\bcalpole\b"), "calpol"),
+    (re.compile(r"\bneuro\s*fen\b|\bneuro\s+fan\b|\bnurofin\b|\bneurofin\b"), "nurofen"),
+    (re.compile(r"\bquestion\s+mark\b"), "?"),
+    (re.compile(r"\ba\s+and\s+e\b|\ba\s*&\s*e\b|\bae\b"), "a&e"),
+]
+# "lookin", "ringin": a dropped g
+DROPPED_G = re.compile(
+    r"\b(look|ring|ask|do|go|gett|breath|feel|say|com|tak|giv|wait|driv|check|watch|keep|shak|jerk|"
+    r"burn|boil|eat|drink|feed|sleep|cry|moan|throw|being|hav|mak|tell|try|call|phon|think)in\b"
+)
+
+
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("'", "")
+    for pattern, replacement in SPOKEN:
+        text = pattern.sub(replacement, text)
+    text = DROPPED_G.sub(lambda m: m.group(1) + "ing", text)
     words = re.findall(r"[a-z0-9&./]+|[?!]", text)
     return " ".join(TEXTING.get(w, w) for w in words)
 
@@ -105,6 +124,50 @@ _FAMILY = r"(?:(?:his|her|my|our|their|the)\s+)?(?:mum|mam|mom|mother|dad|da|fat
 
 # Topic: (pattern, needs a question). Checked in this order; the first match wins.
 TOPICS: List[tuple] = [
+    (
+        "dont_delay",
+        re.compile(
+            r"\b(?:do|does|do\s+i|do\s+we|i|we)\s+(?:really|honestly|actually|still|definitely|seriously)?\s*(?:need|have)\s+"
+            r"(?:to\s+(?:call|ring|phone|go\s+to|get)\s+)?(?:999|an?\s+ambulance|the\s+ambulance|a&e|hospital)\b|"
+            r"\b(?:is\s+it\s+)?(?:ok|okay|alright|fine)\s+(?:if|to)\s+(?:i|we)\s+(?:just\s+)?wait\b|"
+            r"\b(?:check|see|try|take)\s+(?:it|her|him|them)?\s*again\s+in\s+(?:an|a|\d+|half\s+an)\s+(?:hour|hours|while|bit)\b"
+        ),
+        True,
+    ),
+    (
+        "travel_to_ae",
+        re.compile(
+            r"\b(?:drive|take|bring)\s+(?:him|her|them|the\s+baby)\s+(?:in\s+)?(?:myself|herself|himself|ourselves|ourself|in\s+the\s+car|by\s+car|there)\b|"
+            r"\bor\s+wait\s+for\s+(?:the\s+|an\s+)?ambulance\b|\bcar\s+seat\b"
+        ),
+        True,
+    ),
+    (
+        "cannot_reach",
+        re.compile(
+            r"\b(?:alert\s+card|ward\s+number|treatment\s+line|not\s+answering|no\s+answer|no\s+one\s+(?:is\s+)?answer\w*|"
+            r"can\s*not\s+get\s+through|cant\s+get\s+through|on\s+hold\s+for\s+ages|engaged)\b"
+        ),
+        False,
+    ),
+    ("cost", re.compile(r"\b(?:cost|costs|pay|paying|charge|charged|expensive|free|money|bill|insurance)\b"), True),
+    (
+        "who_to_call",
+        re.compile(
+            r"\bwho\s+(?:would|do|should|can|am|could)\s+(?:i|we)\s+(?:be\s+)?(?:supposed\s+to\s+)?(?:contact|call|ring|phone|speak|talk|go)\b|"
+            r"\b(?:gp|doctor|surgery)\b.*\b(?:shut|closed)\b"
+        ),
+        True,
+    ),
+    (
+        "signs",
+        re.compile(
+            r"\bwhat\s+(?:should|do|shall|must|would)\s+(?:i|we|she|he)\s+(?:be\s+)?(?:check\w*|look\w*|watch\w*)\s+(?:out\s+)?for\b|"
+            r"\bwhat\s+would\s+mean\s+999\b|\bwhat\s+counts\s+as\s+(?!a\s+(?:fever|high))(?:\w+\s+)?(?:breathing|fast|floppy|sleepy|pale|blotchy)\b|"
+            r"\b(?:looking|watching|look|watch)\s+out\s+for\b"
+        ),
+        True,
+    ),
     (
         "while_waiting",
         re.compile(
@@ -181,7 +244,13 @@ TOPICS: List[tuple] = [
     (
         "fit_first_aid",
         re.compile(
-            r"\b(?:fit|fits|fitting|seizure|seizures|seizing|convulsion|convulsions|convulsing|febrile\s+convulsion|shaking|jerking|jerkin|twitching|stiff)\b"
+            # a fit named, but not an idiom ("threw a fit at the checkout", "will have a fit when she sees");
+            # shaking or jerking only about a person ("the screen is jerking" is not)
+            r"^(?!.*\b(?:threw|throw|throws|throwing|pitched|chucked|chucking)\s+(?:a\s+)?(?:fit|wobbly|tantrum)\b)"
+            r"(?!.*\b(?:have|has|had|having|throw)\s+a\s+(?:fit|seizure)\s+(?:when|if|at|because|about|over)\b)"
+            r"(?:.*\b(?:fit|fits|fitting|seizure|seizures|seizing|convulsion|convulsions|convulsing)\b|"
+            r".*\b(?:she|he|they|baby|child|son|daughter|her|his|him|them)\b.*\b(?:shaking|jerking|jerkin|twitching|stiff)\b|"
+            r".*\b(?:shaking|jerking|jerkin|twitching|stiff)\b.*\b(?:she|he|they|baby|child|son|daughter|her|his|him|them)\b)"
         ),
         True,
     ),
@@ -279,7 +348,8 @@ TOPICS: List[tuple] = [
             r"\b(?:breastfeed|breast\s+feed|breastfeeding|bottle|formula)\b|\bdehydrat\w*|\b(?:should|must)\s+(?:she|he|they|i)\s+(?:eat|drink|feed)\b|"
             r"\b(?:will\s+not|not|is\s+not|would\s+not)\s+(?:eat|eating|drink|drinking|feed|feeding|take\s+(?:her|his|the)\s+(?:milk|bottle))\b|"
             r"\bhow\s+(?:much|many|often|do\s+i\s+get)\b.*\b(?:drink|drinking|having|milk|feed|feeds|nappies|nappy|wees?|fluids?|water)\b|"
-            r"\b(?:eat|eating|drink|drinking|milk|feed|feeding|nappies|sipping)\b.*\b(?:ok|okay|enough|normal|fine|alright)\b|"
+            r"\b(?:eat|eating|drink|drinking|milk|feed|feeding|nappies|sipping|water|food|tea|yoghurt|bottle)\b.*\bis\s+(?:(?:that|this|it)\s+)?(?:ok|okay|enough|normal|fine|alright)\b|"
+            r"\b(?:drinking|eating|feeding)\s+enough\b|"
             r"\b(?:give|offer|have)\s+(?:her|him|them|the\s+baby)?\s*(?:a\s+|some\s+)?(?:drink|drinks|water|milk|juice|squash|bottle|feed|breastfeed|food|ice\s+lolly)\b"
         ),
         True,
@@ -321,9 +391,10 @@ TOPICS: List[tuple] = [
         True,
     ),
     (
-        "while_waiting",
+        "what_to_do",
         re.compile(
-            r"\bwhat\s+(?:do|should|can|shall)\s+(?:i|we)\s+do\b|\bwhat\s+now\b|\bwhat\s+next\b|\bwhile\s+(?:we|i)\s+wait\b|\bwaiting\s+for\s+(?:the\s+)?(?:ambulance|paramedics|them)\b|"
+            r"\bwhat\s+(?:do|should|can|shall)\s+(?:i|we)\s+do\b|\bwhat\s+(?:i|we)\s+(?:do|should\s+do|must\s+do)\b|"
+            r"\b(?:should|do|shall)\s+(?:i|we)\s+(?:bring|take|pack)\b|\bwhat\s+now\b|\bwhat\s+next\b|\bwhile\s+(?:we|i)\s+wait\b|\bwaiting\s+for\s+(?:the\s+)?(?:ambulance|paramedics|them)\b|"
             r"\b(?:till|until|before)\s+(?:the\s+)?(?:ambulance|paramedics|they)\s+(?:come|comes|get|arrive|arrives)\b|\btell\s+me\s+what\s+to\s+do\b|\bhow\s+(?:do|can)\s+i\s+help\b|"
             r"\bwhile\s+(?:the\s+|an\s+)?(?:ambulance|paramedics?|help|they)\b|\bin\s+the\s+mean\s*time\b|\bstop\s+(?:saying|repeating|telling)\b|\bjust\s+tell\s+me\b"
         ),
@@ -360,6 +431,8 @@ def find_topics(text: str, intent: Optional[str] = None, intent_confidence: floa
     for topic, pattern, needs_question in TOPICS:
         if topic not in found and (question or not needs_question) and pattern.search(t):
             found.append(topic)
+    if len(found) > 1 and "what_to_do" in found:
+        found.remove("what_to_do")  # "what do I do if she has a fit": the fit is the question
     if not found and intent in INTENT_TOPICS and intent_confidence >= 0.6 and question:
         found.append(INTENT_TOPICS[intent])
     return found[:limit]

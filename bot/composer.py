@@ -60,6 +60,8 @@ TOPIC_KEYS: Dict[str, str] = {
         "meningitis",
         "home_care",
         "will_be_ok",
+        "cannot_reach",
+        "cost",
     )
 }
 # Keys whose message expresses a level (styling and checks read this, never the text).
@@ -255,6 +257,8 @@ def answer(turn: Turn, topic: Optional[str]) -> List[Message]:
         return []
     if topic is None:
         return intent_answer(turn)
+    if topic == "what_to_do":
+        topic = "while_waiting"  # "what do I do now": read by the conversation's level below
     emergency = turn.level >= Level.EMERGENCY
     urgent = turn.level == Level.URGENT
     if topic == "while_waiting" and not (emergency or urgent):
@@ -302,7 +306,7 @@ def reading_in(text: str) -> Optional[float]:
 def intent_answer(turn: Turn) -> List[Message]:
     """Questions the NLU knows that are not in the catalogue's topics (the films, facts)."""
     intent = turn.intent or ""
-    if intent in replies.FILM_INTENTS:
+    if intent in replies.FILM_INTENTS and turn.intent_confidence >= 0.6:
         out = []
         if intent == "sent_home_from_ae":
             out.append(msg("answer.sent_home_worse"))

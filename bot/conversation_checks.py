@@ -35,7 +35,7 @@ TOPIC_ALSO = {
     "while_waiting": ("answer.who_to_call", "answer.home_care", "handover.card", "handover.see_above"),
     "sent_home_worse": ("info.sent_home_from_ae",),
     "signs": ("info.when_to_get_help",),
-    "who_to_call": ("info.when_to_get_help", "answer.dont_delay"),
+    "who_to_call": ("info.when_to_get_help", "answer.dont_delay", "answer.cannot_reach", "answer.sent_home_worse"),
     "what_is_sepsis": ("answer.meningitis",),  # "the difference between meningitis and sepsis"
     "dont_delay": ("answer.who_to_call",),
 }
