@@ -377,7 +377,12 @@ def read_temperatures(text: str, awaiting: Optional[str] = None) -> List[Tempera
             continue
         if re.search(r"\d[.:/]\s*$", text[: match.start()]) or text[match.end(1) : match.end(1) + 1] == "/":
             continue  # part of a time, a date, a list or a shorthand age (4/52)
-        if _is_vital(text, match.start(), match.end()) and not TEMP_WORD_BEFORE.search(text[: match.start()]):
+        decimal_temp = bool(re.fullmatch(r"(?:3[4-9]|4[0-3])[.,]\d", raw))  # "38.3" is never a rate
+        if (
+            _is_vital(text, match.start(), match.end())
+            and not TEMP_WORD_BEFORE.search(text[: match.start()])
+            and not decimal_temp
+        ):
             continue  # a pulse, breathing rate or oxygen level
         site_after = BODY_SITE_AFTER.match(text[match.end() :])
         if (not site_after and NOT_A_BODY_TEMPERATURE.search(text[max(0, match.start() - 40) : match.start()])) or (
@@ -517,6 +522,8 @@ def read_vitals(text: str) -> List[VitalReading]:
     def add(kind: str, match: re.Match, low: float, high: float) -> None:
         if any(a <= match.start(1) < b for a, b in spans):
             return
+        if re.match(r"[.,]\d", text[match.end(1) :]) and kind != "oxygen_saturation":
+            return  # "breathing fine, 38.3": a temperature, not a rate
         if TEMP_WORD_BEFORE.search(text[: match.start(1)]):
             return  # "breathing fine, temp 39": the number belongs to the word next to it
         value = float(match.group(1))
