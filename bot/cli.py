@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -296,13 +296,52 @@ def run(args: argparse.Namespace) -> int:
         + "   Ctrl-C stops everything.\n",
         flush=True,
     )
-    while True:
-        for process in processes:
-            if process.poll() is not None:
-                print(f"!! a process exited ({' '.join(process.args[:4])}); stopping the rest", flush=True)
-                stop(processes)
-                return 1
-        time.sleep(1)
+    specs = {id(actions): ("action server", action_server_command(args.action_port), logs / "actions.log", run_env),
+             id(rasa): ("Rasa server", rasa_server_command(args.port, endpoints, model, credentials), logs / "rasa.log",
+                        {**run_env, **rasa_env()})}  # fmt: skip
+    if web_line:
+        specs[id(processes[-1])] = ("web app", web_server_command(args.web_port, f"http://127.0.0.1:{args.port}"),
+                                    logs / "web.log", run_env)  # fmt: skip
+    supervise(processes, specs)
+    return 0
+
+
+RESTART_BACKOFF_S = (1, 2, 4, 8, 16, 30)
+HEALTHY_AFTER_S = 60  # a child that ran this long starts again from the shortest wait
+
+
+def supervise(
+    processes: List[subprocess.Popen], specs: Dict[int, tuple], stop_when: Optional[Callable[[], bool]] = None
+) -> None:
+    """Keep every child running: one that exits is started again (with backoff) while the
+    others keep serving; only Ctrl-C (SIGINT/SIGTERM) stops everything. The Rasa server
+    sends the fixed 999 text without the action server, so it must not go down with it."""
+    failures: Dict[str, int] = {}
+    started_at: Dict[str, float] = {spec[0]: time.monotonic() for spec in specs.values()}
+    due: Dict[str, float] = {}
+    while stop_when is None or not stop_when():
+        for index, process in enumerate(list(processes)):
+            spec = specs.get(id(process))
+            if spec is None or process.poll() is None:
+                continue
+            name, command, log, env = spec
+            now = time.monotonic()
+            if name not in due:
+                if now - started_at.get(name, now) > HEALTHY_AFTER_S:
+                    failures[name] = 0
+                wait = RESTART_BACKOFF_S[min(failures.get(name, 0), len(RESTART_BACKOFF_S) - 1)]
+                due[name] = now + wait
+                print(f"!! the {name} exited (code {process.returncode}); starting it again in {wait} s", flush=True)
+            if now >= due[name]:
+                replacement = start(command, log, env)
+                processes[index] = replacement
+                del specs[id(process)]
+                specs[id(replacement)] = spec
+                failures[name] = failures.get(name, 0) + 1
+                started_at[name] = now
+                del due[name]
+                print(f">> the {name} started again (restart {failures[name]})", flush=True)
+        time.sleep(0.5)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
