@@ -90,17 +90,28 @@ def final_replies(
 
 
 class BufferingOutputChannel(OutputChannel):
-    """Holds the bot's messages for one turn; the guard decides what is sent."""
+    """Holds the bot's messages for one turn; the guard decides what is sent.
+
+    The fixed emergency text, when it is the turn's first message (the Rasa server sends it
+    itself, before any action runs), goes to the parent at once: it must not wait for a slow
+    or hung action server."""
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.sent: List[Dict[str, Any]] = []
+        self.forwarded = 0  # how many of `sent` (from the start) the parent already has
 
     def name(self) -> str:  # type: ignore[override]  # responses per channel need the real name
         return self.inner.name()
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         self.sent.append(dict(message))
+        if len(self.sent) == 1 and leads_with_emergency(self.sent) and not STORAGE_FAILURE.get():
+            try:
+                await self.inner.send_response(recipient_id, message)
+                self.forwarded = 1
+            except Exception:
+                logger.exception("sending the emergency text at once failed; it goes with the turn")
 
 
 def cap_notice() -> Dict[str, Any]:
@@ -148,7 +159,10 @@ def guarded(
                 logger.exception("could not spool the message")
             logger.error("storage unavailable: the parent got the fixed guidance text (alert)")
         assessment = turn_result.take(sender)
-        for reply in final_replies(prepared.text, buffer.sent, failure, assessment):
+        replies_out = final_replies(prepared.text, buffer.sent, failure, assessment)
+        if buffer.forwarded and replies_out[: buffer.forwarded] == buffer.sent[: buffer.forwarded]:
+            replies_out = replies_out[buffer.forwarded :]  # the parent already has the emergency text
+        for reply in replies_out:
             await inner.send_response(sender, reply)
         if prepared.capped:
             await inner.send_response(sender, cap_notice())
