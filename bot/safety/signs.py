@@ -429,10 +429,11 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
         if first in QUESTION_START and any(f" {p} " in text for p in ("mean", "look like", "looks like")):
             if not (personal & sent_set):
                 marked.update(indices)
-        # a definition question in one comma clause ("doing a first aid course, what does a purpuric rash look like")
+        # a definition question in one comma clause ("doing a first aid course, what does a purpuric rash look like",
+        # "before i answer your questions - what does mottled look like")
         clause_start = indices[0]
         for pos in indices + [indices[-1] + 1]:
-            if pos > indices[-1] or words[pos] in {",", ";"}:
+            if pos > indices[-1] or words[pos] in {",", ";", "-", "\u2013", "\u2014", ":"}:
                 clause = [i for i in range(clause_start, min(pos, indices[-1] + 1))]
                 clause_words = [words[i] for i in clause]
                 clause_text = " " + " ".join(clause_words) + " "
@@ -476,6 +477,15 @@ def _illness_word(sign: Dict[str, Any], words: Sequence[str], start: int, end: i
     for i in range(start, end):
         blocked = rules.get(words[i])
         if blocked and i > 0 and words[i - 1] in blocked:
+            return True
+        # "hot and cold", "hot n cold": feverish shivers, not a body cold to the touch
+        if (
+            blocked
+            and i > 1
+            and words[i - 1] in {"and", "n", "&", "then", "+"}
+            and words[i - 2] in {"hot", "boiling", "burning"}
+            and "touch" not in words[i + 1 : i + 4]
+        ):
             return True
     return False
 
