@@ -163,7 +163,7 @@ TOPICS: List[tuple] = [
         "signs",
         re.compile(
             r"\bwhat\s+(?:should|do|shall|must|would)\s+(?:i|we|she|he)\s+(?:be\s+)?(?:check\w*|look\w*|watch\w*)\s+(?:out\s+)?for\b|"
-            r"\bwhat\s+would\s+mean\s+999\b|\bwhat\s+counts\s+as\s+(?!a\s+(?:fever|high))(?:\w+\s+)?(?:breathing|fast|floppy|sleepy|pale|blotchy)\b|"
+            r"\bwhat\s+(?:would|does|will|should)\s+mean\b.*\b999\b|\bwhat\s+would\s+make\s+(?:it|this)\s+(?:an\s+)?(?:emergency|999)\b|\bwhat\s+counts\s+as\s+(?!a\s+(?:fever|high))(?:\w+\s+)?(?:breathing|fast|floppy|sleepy|pale|blotchy)\b|"
             r"\b(?:looking|watching|look|watch)\s+out\s+for\b"
         ),
         True,
@@ -227,7 +227,8 @@ TOPICS: List[tuple] = [
             r"\b(?:can|should|could|shall)\s+(?:i|we)\s+(?:just\s+)?wait\b|\bok\s+to\s+wait\b|\b(?:morning|tomorrow)\b.*\b(?:gp|doctor|surgery)\b|"
             r"\b(?:gp|doctor|surgery)\b.*\b(?:morning|tomorrow|when\s+(?:they|it)\s+open)|first\s+thing\s+(?:in\s+the\s+)?(?:morning|tomorrow)|"
             r"\bdo\s+(?:i|we)\s+(?:still|really)\s+(?:need|have)\s+to\b|\b(?:really|still)\s+need\s+to\s+(?:ring|call|phone|go)\b|"
-            r"\bfor\s+nothing\b|\bwasting\s+(?:their|your|the)\s+time\b|\b(?:over|till|until)\s*night\b|\bovernight\b"
+            r"\bfor\s+nothing\b|\bwasting\s+(?:their|your|the)\s+time\b|\bjust\s+wait\b|\bwait\s+on\s+(?:her|him|them|my|his|the)\b|"
+            r"\b(?:gp|doctor|surgery|chemist|pharmacy)\s+(?:opens|is\s+open|open)\b|\bcan\s+not\s+(?:we|i)\s+(?:go|wait)\b"
         ),
         False,
     ),
@@ -267,7 +268,7 @@ TOPICS: List[tuple] = [
         "take_temperature",
         re.compile(
             r"\b(?:take|taking|check|checking|measure|measuring|read|reading|use|using|get|getting)\s+(?:(?:his|her|their|my|the|a|baby'?s|babys)\s+)?(?:\w+\s+)?(?:temp|temperature|temps)\b|"
-            r"\bthermometers?\b|\b(?:armpit|underarm|under\s+(?:the|her|his|their)\s+arm|forehead|strip|strips|ear|rectal|tympanic)\b|"
+            r"\bthermometers?\b|\b(?:armpit|underarm|under\s+(?:the|her|his|their)\s+arm|forehead|ear|rectal|tympanic)\b|\b(?:forehead|fever|temp|temperature)\s+strips?\b|"
             r"\b(?:take|taking|check|do|doing)\s+it\s+(?:properly|right|correctly)|\bright\s+way\s+to\s+(?:do|take|check)"
         ),
         True,
@@ -286,7 +287,7 @@ TOPICS: List[tuple] = [
         "bath_clothing",
         re.compile(
             r"\b(?:bath|baths|bathe|shower|sponge|sponging|flannel|tepid|lukewarm|cool\s+water|cold\s+water|fan|fans|blanket|blankets|"
-            r"clothes|clothing|dress|dressed|undress|strip|vest|duvet|wrap|wrapped|bundle|bundled|layers|sleepsuit|onesie|compress|ice)\b"
+            r"clothes|clothing|dress|dressed|undress|strip\s+(?:her|him|them|off|down|the\s+baby)|vest|duvet|wrap|wrapped|bundle|bundled|layers|sleepsuit|onesie|compress|ice)\b"
         ),
         True,
     ),
@@ -350,6 +351,7 @@ TOPICS: List[tuple] = [
             r"\bhow\s+(?:much|many|often|do\s+i\s+get)\b.*\b(?:drink|drinking|having|milk|feed|feeds|nappies|nappy|wees?|fluids?|water)\b|"
             r"\b(?:eat|eating|drink|drinking|milk|feed|feeding|nappies|sipping|water|food|tea|yoghurt|bottle)\b.*\bis\s+(?:(?:that|this|it)\s+)?(?:ok|okay|enough|normal|fine|alright)\b|"
             r"\b(?:drinking|eating|feeding)\s+enough\b|"
+            r"\b(?:water|drink|milk|juice|squash|food|eat)\b.*\b(?:(?:can|could|should|may)\s+(?:i|we)|(?:i|we)\s+(?:can|could|should|may))\s+(?:give|let)\b|"
             r"\b(?:give|offer|have)\s+(?:her|him|them|the\s+baby)?\s*(?:a\s+|some\s+)?(?:drink|drinks|water|milk|juice|squash|bottle|feed|breastfeed|food|ice\s+lolly)\b"
         ),
         True,
@@ -359,7 +361,7 @@ TOPICS: List[tuple] = [
         re.compile(
             r"\b(?:should|do|shall|can|must)\s+(?:i|we)\s+(?:call|ring|phone|go\s+to|see|take\s+\w+\s+to)\s+(?:999|111|the\s+gp|a\s+gp|gp|a&e|a\s+doctor|the\s+doctor|hospital|an\s+ambulance|ambulance|a\s+pharmacist|the\s+pharmacy)\b|"
             r"\b(?:999|111|a&e|gp)\s+or\s+(?:999|111|a&e|gp|the\s+gp|a\s+doctor)\b|\bwho\s+(?:do|should|can)\s+(?:i|we)\s+(?:call|ring|phone|contact)\b|"
-            r"\bwhich\s+number\b|\b111\s+online\b|\bpharmac\w+|\bis\s+it\s+(?:a\s+)?999\b|\bneed\s+(?:an\s+)?ambulance\b|\bwhere\s+(?:do|should)\s+(?:i|we)\s+go\b|"
+            r"\bwhich\s+number\b|\b111\s+online\b|\bpharmac\w+|\bchemists?\b|\bor\s+(?:999|111|a&e|the\s+gp)\b|\bis\s+it\s+(?:a\s+)?999\b|\bneed\s+(?:an\s+)?ambulance\b|\bwhere\s+(?:do|should)\s+(?:i|we)\s+go\b|"
             r"\b(?:hang\s+up|stay\s+on|cancel)\b.*\b(?:111|999|line|call)\b|\b(?:telephone|phone|ring|call)\s+(?:someone|somebody|anyone|a\s+person)\b|\bwho\s+(?:do|should|can)\s+i\s+(?:talk|speak)\b|"
             r"\b(?:999|111|gp|a&e)\s+(?:myself|now)\b"
         ),
@@ -377,7 +379,7 @@ TOPICS: List[tuple] = [
     (
         "what_is_sepsis",
         re.compile(
-            r"\bdifference\s+between\b.*\bsepsis\b|\bwhat\s+(?:is|s|exactly\s+is|actually\s+is)\s+(?:sepsis|septicaemia|septicemia|blood\s+poisoning)\b|\bsepsis\s+mean\b|\bwhat\s+does\s+sepsis\b"
+            r"\bdifference\s+between\b.*\bsepsis\b|\bdefin\w+\s+(?:of\s+)?sepsis\b|\bsepsis\s+(?:in\s+plain|explained|in\s+simple)\b|\bexplain\s+(?:what\s+)?sepsis\b|\bwhat\s+(?:is|s|exactly\s+is|actually\s+is)\s+(?:sepsis|septicaemia|septicemia|blood\s+poisoning)\b|\bsepsis\s+mean\b|\bwhat\s+does\s+sepsis\b"
         ),
         True,
     ),

@@ -31,7 +31,9 @@ _SELF = re.compile(
     r"surgery|operation|op|pregnant|cold|cough|flu|covid|chesty|infection|wound|stitches|c.?section|gave\s+birth|given\s+birth|baby\s+(?:last|two|\d)|miscarri\w+|"
     r"dying|awful|terrible|rough|rubbish|achy|aching|freezing|boiling|burning)\b|"
     r"\bmy\s+(?:temp|temperature|wound|stitches|scar|chest|breathing|heart|skin|lips|leg|arm|cut|cancer|chemo|surgery|operation)\b|"
-    r"\b(?:me|myself)\b.*\b(?:fever|temperature|unwell|ill|poorly)\b"
+    r"\b(?:me|myself)\b.*\b(?:fever|temperature|unwell|ill|poorly)\b|"
+    r"\bmy\s+(?:\w+\s+){0,3}(?:chemo\w*|cancer|treatment|surgery|operation|op|stitches|wound|oncology)\b|"
+    r"\b(?:otherwise|but|and)\s+(?:i\s+)?(?:feel|feeling)\s+(?:ok|okay|fine|rubbish|awful|rough|terrible)\b"
 )
 _ILLNESS = re.compile(
     r"\b(?:fever|temp|temperature|hot|unwell|ill|poorly|sick|confused|confusion|breath\w*|rash|infection|shiver\w*|shak\w+|"
