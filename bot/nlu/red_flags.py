@@ -71,7 +71,8 @@ def _suspect(text: str, assessment: Assessment) -> Optional[Dict[str, Any]]:
         return None
     if found is None:
         return None
-    read = set(assessment.signs) | set(assessment.negated) | set(assessment.hypothetical) | set(assessment.resolved)
+    read = (set(assessment.signs) | set(assessment.negated) | set(assessment.hypothetical) | set(assessment.resolved)
+            | set(assessment.discounted))  # fmt: skip
     if read & set(CLASS_SIGNS.get(found.sign, ())):
         return None
     return {"sign": found.sign, "probability": found.probability}

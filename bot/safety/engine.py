@@ -127,6 +127,8 @@ class Assessment:
     topics: List[str] = field(default_factory=list)
     # The message answers the question the bot asked last (awaiting).
     answers_question: bool = False
+    # Signs read and set aside (a harmless cause, an illness word, a thing not a body).
+    discounted: List[str] = field(default_factory=list)
 
     @property
     def signs(self) -> List[str]:
@@ -364,7 +366,11 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
     if "reduced_urine" not in findings and "no_wee" not in findings and "reduced_urine" in guidance.signs:
         nappies = nappy_ratio(normalised)
         if nappies is not None and nappies <= 0.5:
-            add("reduced_urine", Level.parse(guidance.signs["reduced_urine"]["level"]), f"{nappies:.0%} of the usual wet nappies")
+            add(
+                "reduced_urine",
+                Level.parse(guidance.signs["reduced_urine"]["level"]),
+                f"{nappies:.0%} of the usual wet nappies",
+            )
 
     # --- answers to the bot's own questions ---------------------------------------
     answered = None
@@ -470,6 +476,7 @@ def assess(text: str, context: Optional[Dict[str, Any] | Context] = None) -> Ass
         negated=sorted(negated),
         hypothetical=sorted(scan.hypothetical),
         resolved=sorted(scan.resolved),
+        discounted=sorted((set(scan.explained) | set(scan.other_subject)) - {f.sign for f in ranked}),
         answered=answered,
         unsure=unsure,
         answers_question=answers_question,

@@ -75,7 +75,9 @@ HOW_TO_CHECK = re.compile(
     r"\bhow\s+(?:do|would|can|will|should|could|does|do\s+you)\s+(?:i|you|we|one|anyone)\s+(?:\w+\s+)?(?:know|tell|check|spot|see|recognise|recognize|notice)\b"
 )
 # Words before a question that do not change it ("also what does mottled mean", "oh and is it ...").
-QUESTION_LEAD_IN = frozenset("also oh and so ok okay um erm but hi hey quick question q sorry right well then".split())
+QUESTION_LEAD_IN = frozenset(
+    "also oh and so ok okay um erm but hi hey quick question q sorry right well then wait hang on".split()
+)
 # "what temp would be worrying for him": a question about a threshold, not a report
 WOULD_QUESTION = re.compile(r"^\s*(?:what|which|when|how|at\s+what)\b.*\bwould\s+(?:be|count|make|mean)\b")
 PRESENT_NOW = re.compile(r"\b(?:like\s+this|right\s+now|at\s+the\s+moment|now|currently|at\s+the\s+minute)\b")
@@ -124,13 +126,16 @@ class SignScan:
     hypothetical_tokens: Set[int] = field(default_factory=set)
     # Matches in a sentence plainly about a thing or an animal, not a person.
     other_subject: Dict[str, Match] = field(default_factory=dict)
+    # Matches read and set aside: a harmless cause said ("blue from the sweets") or an illness
+    # word ("a cold", "hot and cold"). The learned detector must not re-raise these.
+    explained: Dict[str, Match] = field(default_factory=dict)
 
     def copy(self) -> SignScan:
         """A copy whose dicts, lists and sets are its own (the matches are immutable)."""
         return SignScan(
             dict(self.present), dict(self.negated), dict(self.hypothetical), dict(self.resolved),
             list(self.norms), list(self.words), set(self.hypothetical_sentences), set(self.hypothetical_tokens),
-            dict(self.other_subject),
+            dict(self.other_subject), dict(self.explained),
         )  # fmt: skip
 
 
@@ -330,8 +335,10 @@ class SignMatcher:
                 if near & set(downgrade["words"]) and not near & set(downgrade.get("unless", [])):
                     match = Match(downgrade["to"], key, start, end, match.text)
             if _explained(sign, words, clauses, sentences, start, end):
+                scan.explained.setdefault(sign_key, match)
                 continue  # "blue tongue from the sweets", "a purple mark where he banged it"
             if _illness_word(sign, words, start, end):
+                scan.explained.setdefault(sign_key, match)
                 continue  # "a cold", "normal cold stuff": the illness, not feeling cold
             pressure = sign.get("pressure_test_words")
             sentence_words = set(_sentence_text(words, sentences, start).split())
@@ -426,7 +433,9 @@ def hypothetical_tokens(words: Sequence[str]) -> Set[int]:
                 marked.update(indices)
         # "what does floppy mean when they say...": a definition question, unless about my/his/her child
         personal = POSSESSIVE | {"he", "she", "hes", "shes", "his", "her", "him"}
-        if first in QUESTION_START and any(f" {p} " in text for p in ("mean", "look like", "looks like")):
+        if first in QUESTION_START and any(
+            f" {p} " in text for p in ("mean", "look like", "looks like", "counts as", "count as")
+        ):
             if not (personal & sent_set):
                 marked.update(indices)
         # a definition question in one comma clause ("doing a first aid course, what does a purpuric rash look like",
