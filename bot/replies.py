@@ -209,8 +209,6 @@ def sign_labels(signs: Iterable[str], minimum: Level) -> List[str]:
     return labels
 
 
-
-
 def may_reassure(state: TriageState) -> bool:
     """Reassurance only after the emergency signs were screened in this conversation, the
     age is known, and for a baby under 6 months the temperature was asked."""
@@ -218,7 +216,6 @@ def may_reassure(state: TriageState) -> bool:
         return False
     young = state.age_months < load_guidance().threshold("infant_band_max_months")
     return not young or state.temperature_c is not None or "temperature" in state.asked
-
 
 
 def suspicion_reply(sign: str) -> List[Message]:

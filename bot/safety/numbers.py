@@ -175,7 +175,11 @@ def read_ages(text: str, awaiting: Optional[str] = None) -> List[AgeReading]:
             return
         if _negated(text, start):
             return
-        if unit and re.fullmatch(rf"{UNIT_WEEK}s?", unit) and re.search(rf"\b(?:{ADULT_NOUNS}|wifes|partners)(?:\s+(?:is|s|now|nearly|almost))*\s*$", text[:start]):
+        if (
+            unit
+            and re.fullmatch(rf"{UNIT_WEEK}s?", unit)
+            and re.search(rf"\b(?:{ADULT_NOUNS}|wifes|partners)(?:\s+(?:is|s|now|nearly|almost))*\s*$", text[:start])
+        ):
             return  # "partner is 35 weeks": a pregnancy, not an age
         after = _word_after(text, match.end())
         if after in NOT_AGE_AFTER and not (strong and after == "now"):
@@ -324,8 +328,12 @@ BODY_READING_BEFORE = re.compile(
 # "breathing fine, temp 39": the number belongs to the word right before it
 TEMP_WORD_BEFORE = re.compile(r"\b(?:temp|temps|temperature|fever|thermometer)\s*(?:of|is|was|at|now|says|reads)?\s*$")
 # "39.5 ear", "37.8 under arm": a reading taken on a body
-BODY_SITE_AFTER = re.compile(r"\s*(?:c\b|degrees?\b)?\s*(?:in\s+(?:the|his|her)\s+)?(?:ear|underarm|under\s+(?:the\s+|his\s+|her\s+)?arm|armpit|forehead|axillary|tympanic|rectal|oral)\b")
-NOT_A_BODY_AFTER_READING = re.compile(r"\b(?:outside|weather|forecast|oven|fridge|freezer|bath\s+water|pool|sea|degrees\s+out|out\s+there)\b")
+BODY_SITE_AFTER = re.compile(
+    r"\s*(?:c\b|degrees?\b)?\s*(?:in\s+(?:the|his|her)\s+)?(?:ear|underarm|under\s+(?:the\s+|his\s+|her\s+)?arm|armpit|forehead|axillary|tympanic|rectal|oral)\b"
+)
+NOT_A_BODY_AFTER_READING = re.compile(
+    r"\b(?:outside|weather|forecast|oven|fridge|freezer|bath\s+water|pool|sea|degrees\s+out|out\s+there)\b"
+)
 F_CONTEXT = re.compile(
     r"\b(?:temp|temps|temperature|temprature|fever|thermometer|reading|reads|says|showing|shows|ear|forehead|underarm|"
     r"armpit|axillary|tympanic|oral|rectal|rectally|orally|peaked|spiked|hit|measured|of)\b[^\d(]*$"
@@ -390,7 +398,9 @@ def read_temperatures(text: str, awaiting: Optional[str] = None) -> List[Tempera
             and not (
                 BODY_READING_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
                 and not NOT_A_BODY_AFTER_READING.search(text[match.end() : match.end() + 30])
-                and re.match(r"\s*(?:c|degrees?)?\s*(?:[,;]|and\b|but\b|though\b|although\b|even\b|while\b)", text[match.end() :])
+                and re.match(
+                    r"\s*(?:c|degrees?)?\s*(?:[,;]|and\b|but\b|though\b|although\b|even\b|while\b)", text[match.end() :]
+                )
             )
         ):
             continue  # the weather, a room, the bath, the oven
@@ -662,8 +672,26 @@ def read_fever_days(text: str, today: Optional[dt.date] = None, fever_in_context
             after = _word_after(clause, dmatch.end())
             if not has_fever_word and not dmatch.group("pre") and not (after_fever and after == "now"):
                 continue  # a bare "10 weeks" answers "how old?", it is not a duration
-            if after in ("ago", "old", "olds", "before", "baby", "babies", "son", "daughter", "girl", "boy",
-                         "pregnant", "postpartum", "postnatal", "pp", "post", "gestation", "along", "gone"):
+            if after in (
+                "ago",
+                "old",
+                "olds",
+                "before",
+                "baby",
+                "babies",
+                "son",
+                "daughter",
+                "girl",
+                "boy",
+                "pregnant",
+                "postpartum",
+                "postnatal",
+                "pp",
+                "post",
+                "gestation",
+                "along",
+                "gone",
+            ):
                 continue  # an age, a gestation or the time since a birth, not the fever
             if not dmatch.group("pre") and re.search(
                 rf"\b(?:{SUBJECT_NOUNS}|{ADULT_NOUNS}|im|i\s+am)(?:\s+(?:is|was|s|just|only|now|nearly|almost|aged))*\s*$",
