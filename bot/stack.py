@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from bot import cli
 
@@ -79,10 +80,26 @@ def start_servers(
         f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", var_dir, [actions, rasa], rasa_port,
         action_port, token, endpoints, credentials,
     )  # fmt: skip
-    if not cli.wait_for(f"{servers.action_url}/health", 90, actions) or not cli.wait_for(
-        f"{servers.rasa_url}/", 240, rasa
+    workers = int(cli.rasa_env(merged_env)["SANIC_WORKERS"])
+    if (
+        not cli.wait_for(f"{servers.action_url}/health", 90, actions)
+        or not cli.wait_for(f"{servers.rasa_url}/", 240, rasa)
+        or not _all_workers_ready(logs / "rasa.log", workers, 240, rasa)
     ):
         cli.stop(servers.processes)
         log = (logs / "rasa.log").read_text(errors="replace")[-3000:] if (logs / "rasa.log").exists() else ""
         raise StackError(f"servers did not start; rasa.log tail:\n{log}")
     return servers
+
+
+def _all_workers_ready(log: Path, workers: int, timeout: float, process: Any) -> bool:
+    """Every Rasa worker has loaded its model (a request to one still loading would wait)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if text.count("worker_ready") >= workers:
+            return True
+        time.sleep(0.5)
+    return False
