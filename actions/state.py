@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import composer
 from bot.composer import Composed, Turn
 from bot.dialogue import person, slots
-from bot.replies import KEYS_FIELD, Message, TriageState
+from bot.replies import KEYS_FIELD, Message
 from bot.safety.levels import Level
 
 
@@ -21,22 +21,6 @@ def latest_intent(tracker: Tracker) -> Optional[str]:
     intent = (message.get("intent") or {}).get("name")
     # After a red-flag override the parent's question is still worth answering.
     return overridden.get("name") or intent
-
-
-def triage_state(tracker: Tracker) -> TriageState:
-    return TriageState(
-        level=Level.parse(tracker.get_slot(slots.TRIAGE_LEVEL)),
-        message_level=Level.parse(tracker.get_slot(slots.MESSAGE_LEVEL)),
-        signs=list(tracker.get_slot(slots.SIGNS_FOUND) or []),
-        age_months=tracker.get_slot(slots.AGE_MONTHS),
-        temperature_c=tracker.get_slot(slots.TEMPERATURE_C),
-        child_described=bool(tracker.get_slot(slots.CHILD_DESCRIBED)),
-        fever_reported=bool(tracker.get_slot(slots.FEVER_REPORTED)),
-        asked=list(tracker.get_slot(slots.ASKED) or []),
-        intent=latest_intent(tracker),
-        screened=bool(tracker.get_slot(slots.SCREENED)),
-        suspected=tracker.get_slot(slots.SUSPECTED_SIGN),
-    )
 
 
 EMERGENCY_UTTERANCES = ("utter_emergency", "utter_emergency_treatment_line", "utter_emergency_reminder")
@@ -119,7 +103,6 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         medicines_given=medicines,
         temperature_at=temperature_at,
         emergency_sent=emergency_sent_this_turn(tracker),
-        answers_question=bool(safety.get("answers_question")),
         films_shown=list(tracker.get_slot(slots.FILMS_SHOWN) or []),
     )
 

@@ -420,9 +420,6 @@ INTENT_TOPICS: Dict[str, str] = {
     "sent_home_from_ae": "sent_home_worse",
 }
 
-# Topics whose answer depends on the level of the conversation.
-WHILE_WAITING_LEVELS = ("emergency", "urgent")
-
 
 def find_topics(text: str, intent: Optional[str] = None, intent_confidence: float = 0.0, limit: int = 2) -> List[str]:
     """The question topics this message asks about, most specific first (at most `limit`:

@@ -117,7 +117,6 @@ class Turn:
     medicines_given: List[str] = field(default_factory=list)
     temperature_at: Optional[str] = None
     emergency_sent: bool = False  # the Rasa server sent the emergency line this turn
-    answers_question: bool = False
     films_shown: List[str] = field(default_factory=list)
 
 
@@ -534,35 +533,22 @@ def closing_reply(turn: Turn, asked: List[str], said: List[str]) -> List[Message
     return [msg("chat.thanks", "safety_line.short")]
 
 
+def _state(turn: Turn, asked: List[str]) -> replies.TriageState:
+    return replies.TriageState(level=turn.level, message_level=turn.message_level, signs=turn.signs,
+                               age_months=turn.age_months, temperature_c=turn.temperature_c, asked=asked,
+                               screened=turn.screened)  # fmt: skip
+
+
 def may_reassure(turn: Turn) -> bool:
-    state = replies.TriageState(
-        level=turn.level,
-        message_level=turn.message_level,
-        signs=turn.signs,
-        age_months=turn.age_months,
-        temperature_c=turn.temperature_c,
-        asked=turn.asked,
-        screened=turn.screened,
-    )
     if turn.about == person.SELF:
         return False  # an adult's own illness: no home-care reassurance from a chat
-    return replies.may_reassure(state)
+    return replies.may_reassure(_state(turn, turn.asked))
 
 
 def next_question(turn: Turn, asked: List[str]) -> Optional[str]:
-    state = replies.TriageState(
-        level=turn.level,
-        message_level=turn.message_level,
-        signs=turn.signs,
-        age_months=turn.age_months,
-        temperature_c=turn.temperature_c,
-        asked=asked,
-    )
-    key = replies.next_question(state)
+    key = replies.next_question(_state(turn, asked))
     if turn.about != person.CHILD and key in ("feeding", "wee"):
-        return None
-    if turn.about == person.OTHER and key == "age" and turn.age_months is None:
-        return key
+        return None  # the nappy and feeding questions are for young children
     return key
 
 
